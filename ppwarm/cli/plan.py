@@ -1,0 +1,49 @@
+"""`plan`: print the resolved LR schedule of a config before training; optionally write CSV and PNG.
+
+No model is built and no optimizer is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from ppwarm.cli.common import reports_config_errors
+from ppwarm.config import add_config_args, load_config
+from ppwarm.errors import ConfigError
+from ppwarm.lr.plan import resolve_plan
+from ppwarm.lr.report import format_plan
+from ppwarm.lr.table import plan_table, write_csv
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ppwarm plan", description=__doc__)
+    add_config_args(parser)
+    parser.add_argument("--devices", type=int, default=1, help="number of training processes (default 1)")
+    parser.add_argument(
+        "--steps-per-epoch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="loader batches per epoch per device; optimizer steps are ceil(N / accumulate)",
+    )
+    parser.add_argument("--csv", default=None, metavar="FILE", help="write one row per optimizer step")
+    parser.add_argument("--png", default=None, metavar="FILE", help="draw the LR curve")
+    return parser
+
+
+@reports_config_errors
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cfg = load_config(args.config, args.opt)
+    if args.steps_per_epoch is None:
+        raise ConfigError(f"{args.config}: no training set to count batches from; pass --steps-per-epoch N")
+    plan = resolve_plan(cfg, devices=args.devices, batches_per_epoch=args.steps_per_epoch)
+    print(format_plan(plan, source=args.config))
+    if args.csv:
+        print(f"wrote {write_csv(plan_table(plan), args.csv)} ({plan.total_steps} rows)")
+    if args.png:
+        from ppwarm.lr.plot import plot_plan
+
+        print(f"wrote {plot_plan(plan, args.png)}")
+    return 0

@@ -1,0 +1,130 @@
+"""The config schema: one dict per section, assembled into SCHEMA at the bottom.
+
+Key order here is the order of `dump_config` and of resolved_config.yml. A new section (data, model,
+...) is one dict in its own block plus one line in SCHEMA.
+"""
+
+from __future__ import annotations
+
+from ppwarm.config.fields import Choice, Integer, Number, NumberList, Schema, String
+
+RUN: Schema = {
+    "epochs": Number(
+        doc="Length of the run in epochs; may be fractional.",
+        default=100,
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+    "batch_size": Integer(doc="Samples per device in one micro-batch.", default=8, minimum=1),
+    "accumulate": Integer(doc="Micro-batches accumulated into one optimizer update.", default=1, minimum=1),
+    "reference_batch": Integer(
+        doc="Global batch that lr.base was tuned for; null turns batch scaling of the LR off.",
+        default=None,
+        nullable=True,
+        minimum=1,
+    ),
+    "output_dir": String(doc="Directory for checkpoints, logs and resolved_config.yml.", default="output"),
+}
+
+OPTIMIZER: Schema = {
+    "type": Choice(
+        doc="Optimizer family.",
+        default="momentum",
+        choices=("momentum", "sgd", "adam", "adamw"),
+    ),
+    "beta2": Number(
+        doc="Second-moment decay of the Adam family.",
+        default=0.999,
+        minimum=0,
+        maximum=1,
+        exclusive_minimum=True,
+        exclusive_maximum=True,
+    ),
+}
+
+WARMUP: Schema = {
+    "type": Choice(
+        doc="Shape of the rise from start_lr to the peak LR.",
+        default="linear",
+        choices=("linear", "exponential", "cosine", "constant", "none"),
+    ),
+    "epochs": Number(
+        doc="Warmup length in epochs, or 'auto' to derive it; at most one of epochs and steps is set.",
+        default=None,
+        nullable=True,
+        minimum=0,
+        literals=("auto",),
+    ),
+    "steps": Integer(
+        doc="Warmup length in optimizer updates; at most one of epochs and steps is set.",
+        default=None,
+        nullable=True,
+        minimum=0,
+    ),
+    "start_lr": Number(doc="LR at the first update of warmup.", default=0.0, minimum=0),
+    "power": Number(
+        doc="Exponent of the exponential warmup curve.",
+        default=2.0,
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+}
+
+DECAY: Schema = {
+    "type": Choice(
+        doc="Schedule from the peak LR down to the end of the run.",
+        default="cosine",
+        choices=("cosine", "polynomial", "linear", "piecewise", "constant", "cosine_restarts"),
+    ),
+    "min_lr_ratio": Number(
+        doc="Final LR as a fraction of the peak LR.",
+        default=0.01,
+        minimum=0,
+        maximum=1,
+        above_maximum_hint="above 1 the final LR would be above the peak LR",
+    ),
+    "power": Number(doc="Exponent of polynomial decay.", default=0.9, minimum=0, exclusive_minimum=True),
+    "milestones": NumberList(
+        doc="Piecewise decay: epochs (from the start of the run) where the LR is multiplied by gamma.",
+        default=(),
+        minimum=0,
+        increasing=True,
+    ),
+    "gamma": Number(
+        doc="Piecewise decay: factor applied at each milestone.",
+        default=0.1,
+        minimum=0,
+        maximum=1,
+        exclusive_minimum=True,
+    ),
+    "cycles": Integer(
+        doc="Cosine restarts: number of cosine cycles in the decay phase.", default=1, minimum=1
+    ),
+}
+
+LR: Schema = {
+    "base": Number(
+        doc="Peak LR, tuned at reference_batch (used as is when reference_batch is null).",
+        default=0.01,
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+    "scaling": Choice(
+        doc="How the peak LR follows the global batch; auto = linear for sgd/momentum, sqrt for adam/adamw.",
+        default="auto",
+        choices=("auto", "linear", "sqrt", "none"),
+    ),
+    "warmup": WARMUP,
+    "decay": DECAY,
+    "plateau_epochs": Number(
+        doc="Epochs at the end of the run held at the final LR.",
+        default=0,
+        minimum=0,
+    ),
+}
+
+SCHEMA: Schema = {
+    **RUN,
+    "optimizer": OPTIMIZER,
+    "lr": LR,
+}
