@@ -14,6 +14,8 @@ from ppwarm.errors import ConfigError
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.lr.report import format_plan
 from ppwarm.lr.table import plan_table, write_csv
+from ppwarm.optim.groups import composite_schedule, weight_decay_scale
+from ppwarm.optim.report import format_groups
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.steps_per_epoch is None:
         raise ConfigError(f"{args.config}: no training set to count batches from; pass --steps-per-epoch N")
     plan = resolve_plan(cfg, devices=args.devices, batches_per_epoch=args.steps_per_epoch)
+    schedule = composite_schedule(cfg, plan)
     print(format_plan(plan, source=args.config))
+    print(format_groups(schedule, weight_decay_scale(cfg["optimizer"], plan.global_batch)[1]))
     if args.csv:
-        print(f"wrote {write_csv(plan_table(plan), args.csv)} ({plan.total_steps} rows)")
+        table = plan_table(plan)
+        table.update(schedule.columns(table["step"]))
+        print(f"wrote {write_csv(table, args.csv)} ({plan.total_steps} rows)")
     if args.png:
         from ppwarm.lr.plot import plot_plan
 
-        print(f"wrote {plot_plan(plan, args.png)}")
+        print(f"wrote {plot_plan(plan, args.png, groups=schedule)}")
     return 0

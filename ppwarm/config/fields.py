@@ -34,11 +34,13 @@ class Field:
     doc: str = ""
     default: Any = None
     nullable: bool = False
+    required: bool = False  # the key must be given; there is no default
 
     def __post_init__(self) -> None:
         if "\n" in self.doc:
             raise ValueError(f"field docs are one line: {self.doc!r}")
-        self.default_value("default")  # a schema whose default breaks its own rules fails at import
+        if not self.required:
+            self.default_value("default")  # a schema whose default breaks its own rules fails at import
 
     def check(self, path: str, value: Any, source: str) -> Any:
         """Return `value` normalized, or raise ConfigError `<source>: <path> = <value>: <problem>`."""
@@ -137,12 +139,19 @@ class Number(_Bounded):
 
 @dataclass(frozen=True)
 class Integer(_Bounded):
-    """A whole number written without a dot: `8.0` and `true` are rejected."""
+    """A whole number written without a dot: `8.0` and `true` are rejected.
+
+    `literals` are extra strings accepted as they are, such as "auto".
+    """
+
+    literals: tuple[str, ...] = ()
 
     def _options(self) -> list[str]:
-        return [self._with_range("an integer")]
+        return [self._with_range("an integer"), *(repr(text) for text in self.literals)]
 
-    def _check_value(self, path: str, value: Any, source: str) -> int:
+    def _check_value(self, path: str, value: Any, source: str) -> Any:
+        if isinstance(value, str) and value in self.literals:
+            return value
         if not isinstance(value, int) or isinstance(value, bool):
             raise value_error(source, path, value, f"must be {self.describe()}")
         self._check_bounds(path, value, value, source)

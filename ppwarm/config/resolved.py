@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ppwarm.config.fields import Field, Schema
+from ppwarm.config.fields import Schema
 from ppwarm.config.layers import Layer
 from ppwarm.config.loader import resolve_layer
 from ppwarm.config.schema import SCHEMA
@@ -32,7 +33,7 @@ def _schema_order(tree: dict, schema: Schema) -> dict:
     for key, spec in schema.items():
         if key in tree:
             value = tree[key]
-            nested = not isinstance(spec, Field) and isinstance(value, dict)
+            nested = isinstance(spec, Mapping) and isinstance(value, dict)  # a section, not a field/container
             out[key] = _schema_order(value, spec) if nested else value
     out.update((key, value) for key, value in tree.items() if key not in out)
     return out

@@ -6,7 +6,8 @@ Key order here is the order of `dump_config` and of resolved_config.yml. A new s
 
 from __future__ import annotations
 
-from ppwarm.config.fields import Choice, Integer, Number, NumberList, Schema, String
+from ppwarm.config.containers import SectionList, SectionMap
+from ppwarm.config.fields import Boolean, Choice, Integer, Number, NumberList, Schema, String
 
 RUN: Schema = {
     "epochs": Number(
@@ -16,7 +17,12 @@ RUN: Schema = {
         exclusive_minimum=True,
     ),
     "batch_size": Integer(doc="Samples per device in one micro-batch.", default=8, minimum=1),
-    "accumulate": Integer(doc="Micro-batches accumulated into one optimizer update.", default=1, minimum=1),
+    "accumulate": Integer(
+        doc="Micro-batches per optimizer update; auto = max(round(nominal_batch / (batch x devices)), 1).",
+        default=1,
+        minimum=1,
+        literals=("auto",),
+    ),
     "reference_batch": Integer(
         doc="Global batch that lr.base was tuned for; null turns batch scaling of the LR off.",
         default=None,
@@ -26,11 +32,47 @@ RUN: Schema = {
     "output_dir": String(doc="Directory for checkpoints, logs and resolved_config.yml.", default="output"),
 }
 
+PART: Schema = {
+    "lr_mult": Number(
+        doc="Multiplier on the scheduled LR for this part's parameters.", default=1.0, minimum=0
+    ),
+    "weight_decay": Number(
+        doc="Weight decay of this part's weights; null = optimizer.weight_decay.",
+        default=None,
+        nullable=True,
+        minimum=0,
+    ),
+    "warmup_epochs": Number(
+        doc="Layer-wise warmup: this part's own warmup length in epochs; null = the global warmup.",
+        default=None,
+        nullable=True,
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+}
+
+CUSTOM: Schema = {
+    "pattern": String(doc="Regular expression searched in structured parameter names.", required=True),
+    "name": String(doc="Group name prefix; null = custom<index>.", default=None, nullable=True),
+    **PART,
+}
+
 OPTIMIZER: Schema = {
     "type": Choice(
         doc="Optimizer family.",
         default="momentum",
         choices=("momentum", "sgd", "adam", "adamw"),
+    ),
+    "momentum": Number(
+        doc="Momentum of SGD with momentum.", default=0.9, minimum=0, maximum=1, exclusive_maximum=True
+    ),
+    "nesterov": Boolean(doc="Nesterov momentum.", default=False),
+    "beta1": Number(
+        doc="First-moment decay of the Adam family.",
+        default=0.9,
+        minimum=0,
+        maximum=1,
+        exclusive_maximum=True,
     ),
     "beta2": Number(
         doc="Second-moment decay of the Adam family.",
@@ -39,6 +81,39 @@ OPTIMIZER: Schema = {
         maximum=1,
         exclusive_minimum=True,
         exclusive_maximum=True,
+    ),
+    "epsilon": Number(doc="Adam family epsilon.", default=1e-8, minimum=0, exclusive_minimum=True),
+    "weight_decay": Number(
+        doc="L2 (coupled; decoupled for adamw) weight decay of weights.", default=0.0005, minimum=0
+    ),
+    "bias_decay": Boolean(doc="Apply weight decay to biases too.", default=False),
+    "norm_decay": Boolean(doc="Apply weight decay to norm-layer scales too.", default=False),
+    "warmup_momentum": Number(
+        doc="Momentum (beta1 for the Adam family) at step 0 of warmup, rising to its value; null = no ramp.",
+        default=None,
+        nullable=True,
+        minimum=0,
+        maximum=1,
+        exclusive_maximum=True,
+    ),
+    "warmup_bias_lr": Number(
+        doc="Bias LR at step 0 of warmup, falling or rising to the schedule; 0 = no bias warmup.",
+        default=0.0,
+        minimum=0,
+    ),
+    "clip_grad_norm": Number(
+        doc="Clip gradients to this global L2 norm; 0 = no clipping.", default=0.0, minimum=0
+    ),
+    "nominal_batch": Integer(
+        doc="Global batch the weight decay was tuned for (and the target of accumulate: auto); null = none.",
+        default=None,
+        nullable=True,
+        minimum=1,
+    ),
+    "scale_weight_decay": Boolean(doc="Scale weight decay by global_batch / nominal_batch.", default=True),
+    "parts": SectionMap(PART, keys=("backbone", "neck", "head"), doc="Settings per model part."),
+    "custom": SectionList(
+        CUSTOM, doc="Settings for parameters whose names match a regex; longest match wins."
     ),
 }
 

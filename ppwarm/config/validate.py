@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from ppwarm.config.containers import SectionList, SectionMap
 from ppwarm.config.fields import Field, Schema
 from ppwarm.config.layers import KeyPath, Layer
 from ppwarm.config.messages import dotted, show, value_error
@@ -27,6 +28,10 @@ def _section(tree: dict, schema: Schema, prefix: KeyPath, layer: Layer) -> dict:
         path = (*prefix, key)
         if isinstance(spec, Field):
             out[key] = _leaf(tree, key, spec, path, layer)
+        elif isinstance(spec, SectionMap):
+            out[key] = _section_map(tree.get(key), spec, path, layer)
+        elif isinstance(spec, SectionList):
+            out[key] = _section_list(tree.get(key), spec, path, layer)
         else:
             out[key] = _section(_subsection(tree, key, spec, path, layer), spec, path, layer)
     return out
@@ -34,8 +39,40 @@ def _section(tree: dict, schema: Schema, prefix: KeyPath, layer: Layer) -> dict:
 
 def _leaf(tree: dict, key: str, field: Field, path: KeyPath, layer: Layer) -> Any:
     if key not in tree:
+        if field.required:
+            where = layer.source_of(path)
+            raise ConfigError(f"{where}: {dotted(path)} is missing; it must be {field.describe()}")
         return field.default_value(dotted(path))
     return field.check(dotted(path), tree[key], layer.source_of(path))
+
+
+def _section_map(value: Any, spec: SectionMap, path: KeyPath, layer: Layer) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise value_error(
+            layer.source_of(path), dotted(path), value, "must be a mapping of names to sections"
+        )
+    if spec.keys:
+        _reject_unknown_keys(value, dict.fromkeys(spec.keys), path, layer)
+    return {name: _item(item, spec.item, (*path, name), layer) for name, item in value.items()}
+
+
+def _section_list(value: Any, spec: SectionList, path: KeyPath, layer: Layer) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise value_error(layer.source_of(path), dotted(path), value, "must be a list of sections")
+    return [_item(item, spec.item, (*path, index), layer) for index, item in enumerate(value)]
+
+
+def _item(value: Any, schema: Schema, path: KeyPath, layer: Layer) -> dict:
+    if not isinstance(value, dict):
+        keys = ", ".join(schema)
+        raise value_error(
+            layer.source_of(path), dotted(path), value, f"must be a mapping with the keys {keys}"
+        )
+    return _section(value, schema, path, layer)
 
 
 def _subsection(tree: dict, key: str, schema: Schema, path: KeyPath, layer: Layer) -> dict:

@@ -99,20 +99,15 @@ def resolve_plan(cfg: dict[str, Any], devices: int = 1, batches_per_epoch: int |
     if devices < 1:
         raise ConfigError(f"devices = {devices}: must be >= 1")
     lr_cfg, opt = cfg["lr"], cfg["optimizer"]
-    reasons: list[str] = []
-    batch = scaling.global_batch(cfg["batch_size"], devices, cfg["accumulate"])
-    reasons.append(
-        f"global batch {batch} = batch_size {cfg['batch_size']} x devices {devices} "
-        f"x accumulate {cfg['accumulate']}"
-    )
+    accumulate, batch, reasons = _global_batch(cfg, devices)
     rule, why = scaling.resolve_scaling_rule(lr_cfg["scaling"], opt["type"])
     reasons.append(why)
     peak, why = scaling.scale_lr(lr_cfg["base"], batch, cfg["reference_batch"], rule)
     reasons.append(why)
-    per_epoch = scaling.steps_per_epoch(batches_per_epoch, cfg["accumulate"])
+    per_epoch = scaling.steps_per_epoch(batches_per_epoch, accumulate)
     total = scaling.epochs_to_steps(cfg["epochs"], per_epoch)
     reasons.append(
-        f"{batches_per_epoch} batches per epoch / accumulate {cfg['accumulate']} = {per_epoch} "
+        f"{batches_per_epoch} batches per epoch / accumulate {accumulate} = {per_epoch} "
         f"steps per epoch; {cfg['epochs']:g} epochs = {total} steps"
     )
     warmup, why = _warmup_steps(lr_cfg["warmup"], per_epoch, batch, total)
@@ -128,7 +123,7 @@ def resolve_plan(cfg: dict[str, Any], devices: int = 1, batches_per_epoch: int |
         beta2=opt["beta2"],
         batch_size=cfg["batch_size"],
         devices=devices,
-        accumulate=cfg["accumulate"],
+        accumulate=accumulate,
         global_batch=batch,
         reference_batch=cfg["reference_batch"],
         base_lr=lr_cfg["base"],
@@ -153,6 +148,20 @@ def resolve_plan(cfg: dict[str, Any], devices: int = 1, batches_per_epoch: int |
         reasons=tuple(reasons),
     )
     return replace(plan, warnings=tuple(lint_plan(plan)))
+
+
+def _global_batch(cfg: dict[str, Any], devices: int) -> tuple[int, int, list[str]]:
+    """Accumulation steps, global batch, and the reasons for both."""
+    size = cfg["batch_size"]
+    accumulate, why = scaling.resolve_accumulate(
+        cfg["accumulate"], cfg["optimizer"]["nominal_batch"], size, devices
+    )
+    batch = scaling.global_batch(size, devices, accumulate)
+    return (
+        accumulate,
+        batch,
+        [why, f"global batch {batch} = batch_size {size} x devices {devices} x accumulate {accumulate}"],
+    )
 
 
 def _warmup_steps(warm: dict[str, Any], per_epoch: int, batch: int, total: int) -> tuple[int, list[str]]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+from ppwarm.errors import ConfigError
+
 ADAM_FAMILY = ("adam", "adamw")
 
 AUTO_WARMUP_EPOCHS = 3
@@ -27,6 +29,24 @@ MAX_WARMUP_FRACTION = 0.1
 def global_batch(batch_size: int, devices: int, accumulate: int) -> int:
     """Samples per optimizer update: per-device batch x devices x accumulation steps."""
     return batch_size * devices * accumulate
+
+
+def resolve_accumulate(
+    accumulate: int | str, nominal: int | None, batch_size: int, devices: int
+) -> tuple[int, str]:
+    """Accumulation steps; `auto` reaches the nominal batch: max(round(nominal / (batch x devices)), 1).
+
+    The `auto` rule is YOLOv5's (`accumulate = max(round(nbs / batch_size), 1)`).
+    """
+    if accumulate != "auto":
+        return int(accumulate), f"accumulate {accumulate} (set in the config)"
+    if nominal is None:
+        raise ConfigError("accumulate = 'auto': needs optimizer.nominal_batch, the global batch to reach")
+    value = max(round(nominal / (batch_size * devices)), 1)
+    return value, (
+        f"accumulate auto = max(round(nominal_batch {nominal} / (batch_size {batch_size} x "
+        f"devices {devices})), 1) = {value}"
+    )
 
 
 def resolve_scaling_rule(scaling: str, optimizer_type: str) -> tuple[str, str]:

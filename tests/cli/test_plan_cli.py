@@ -95,3 +95,45 @@ def test_installed_commands_run(command):
     )
     assert done.returncode == 0, done.stderr
     assert "warmup auto: W = 1500 steps" in done.stdout
+
+
+def test_group_columns_are_what_the_optimizer_applies(tmp_path, write_config):
+    """Plan CSV and trainer read one function: the applied group LRs and momentum equal the CSV exactly."""
+    from ppwarm.models.toy import ToyRegressor
+    from ppwarm.optim.build import build_optimizer
+
+    cfg_path = write_config({
+        "_BASE_": str(REPO / "configs" / "_base_" / "yolov5_hyp.yml"), "epochs": 5, "batch_size": 16,
+        "lr": {"warmup": {"epochs": 1}},
+        "optimizer": {"parts": {"backbone": {"lr_mult": 0.1, "warmup_epochs": 2}}},
+    })  # fmt: skip
+    csv = tmp_path / "groups.csv"
+    assert plan_main(["-c", str(cfg_path), "--steps-per-epoch", "24", "--csv", str(csv)]) == 0
+    table = read_csv(csv)
+    assert {"lr/weight", "lr/bias", "lr/norm", "lr/backbone.weight", "lr/backbone.bias", "momentum"} <= set(
+        table
+    )
+    cfg = load_config(cfg_path)
+    grouped = build_optimizer(ToyRegressor(), cfg, resolve_plan(cfg, 1, 24))
+    params = list(grouped.params.values())
+    for t in range(len(table["step"])):
+        sum(p.sum() for p in params).backward()
+        used = grouped.step()
+        grouped.optimizer.clear_grad()
+        for group, lr in used.items():
+            assert lr == table[f"lr/{group}"][t], (group, t)
+        assert grouped.optimizer._default_dict["momentum"] == table["momentum"][t]
+    assert table["lr/bias"][0] == 0.1 and table["momentum"][0] == 0.8
+
+
+def test_plan_prints_groups_momentum_and_their_warnings(capsys):
+    y5 = str(REPO / "configs" / "yolov5_schedule.yml")
+    assert plan_main(["-c", y5, "--steps-per-epoch", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "accumulate auto = max(round(nominal_batch 64 / (batch_size 16 x devices 1)), 1) = 4" in out
+    assert "weight decay 0.0005 = 0.0005 x global batch 64 / nominal_batch 64" in out
+    assert "lr 1.0000e-01 at step 0 -> 1.0000e-02 at step 375" in out, "bias LR falls from 0.1"
+    assert "momentum: 0.8 -> 0.937 linearly over the 375 warmup steps, then 0.937" in out
+    assert "!" not in out
+    assert plan_main(["-c", y5, "--steps-per-epoch", "500", "-o", "lr.warmup.type=none"]) == 0
+    assert "! optimizer.warmup_bias_lr is set but the run has no warmup" in capsys.readouterr().out

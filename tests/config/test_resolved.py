@@ -87,7 +87,7 @@ def test_dump_config_keeps_schema_order(cfg) -> None:
     lr_keys = [
         line.strip().split(":")[0] for line in text.splitlines() if line.startswith("  ") and line[2] != " "
     ]
-    assert lr_keys == ["type", "beta2", "base", "scaling", "warmup", "decay", "plateau_epochs"]
+    assert lr_keys == [*SCHEMA["optimizer"], "base", "scaling", "warmup", "decay", "plateau_epochs"]
 
 
 def test_dump_config_text(cfg) -> None:

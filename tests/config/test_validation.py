@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ppwarm.config import SCHEMA, load_config
+from ppwarm.config.containers import SectionList, SectionMap
 from ppwarm.config.fields import Field
 from ppwarm.errors import ConfigError
 
@@ -14,7 +15,24 @@ EXPECTED_DEFAULTS = {
     "accumulate": 1,
     "reference_batch": None,
     "output_dir": "output",
-    "optimizer": {"type": "momentum", "beta2": 0.999},
+    "optimizer": {
+        "type": "momentum",
+        "momentum": 0.9,
+        "nesterov": False,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+        "weight_decay": 0.0005,
+        "bias_decay": False,
+        "norm_decay": False,
+        "warmup_momentum": None,
+        "warmup_bias_lr": 0.0,
+        "clip_grad_norm": 0.0,
+        "nominal_batch": None,
+        "scale_weight_decay": True,
+        "parts": {},
+        "custom": [],
+    },
     "lr": {
         "base": 0.01,
         "scaling": "auto",
@@ -57,11 +75,14 @@ def test_every_field_has_a_one_line_doc() -> None:
         for key, spec in schema.items():
             if isinstance(spec, Field):
                 yield prefix + key, spec
+            elif isinstance(spec, (SectionMap, SectionList)):
+                assert spec.doc and "\n" not in spec.doc
+                yield from leaves(spec.item, f"{prefix}{key}.*.")
             else:
                 yield from leaves(spec, f"{prefix}{key}.")
 
     fields = dict(leaves(SCHEMA))
-    assert len(fields) == 21
+    assert len(fields) == 21 + 12 + 3 + 5  # foundation, optimizer additions, parts.*, custom.*
     assert all(field.doc and "\n" not in field.doc for field in fields.values())
 
 
@@ -77,8 +98,9 @@ def test_unknown_key_in_file_suggests_closest(write_yaml) -> None:
 
 
 def test_unknown_key_without_close_match_lists_known_keys(write_yaml) -> None:
-    path = write_yaml("a.yml", "optimizer: {momentum_value: 0.9}\n")
-    assert error_of(path) == f"{path}: unknown key 'optimizer.momentum_value' (known keys: type, beta2)"
+    path = write_yaml("a.yml", "lr: {warmup: {shape_of_it: 0.9}}\n")
+    known = "type, epochs, steps, start_lr, power"
+    assert error_of(path) == f"{path}: unknown key 'lr.warmup.shape_of_it' (known keys: {known})"
 
 
 def test_derived_is_an_unknown_key_for_load_config(write_yaml) -> None:

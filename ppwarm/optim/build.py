@@ -1,0 +1,125 @@
+"""Build a Paddle optimizer whose parameter groups follow the composite schedule.
+
+The arrangement: the optimizer's scheduler returns the LARGEST group LR at step t, and before every
+update each parameter's LR multiplier is set to ``group_lr(t) / largest(t)`` (<= 1). A multiplier could
+not lift a group above a global LR of 0, which is why the global LR is the largest group's. The momentum
+(beta1) of the step is written into every group at the same time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import paddle
+
+from ppwarm.lr.plan import SchedulePlan
+from ppwarm.lr.schedulers import CurveLR
+from ppwarm.optim import paddle_compat
+from ppwarm.optim.clip import clip_grad_norm_
+from ppwarm.optim.composite import CompositeSchedule
+from ppwarm.optim.groups import assign_part, check_declared, composite_schedule, group_name, part_rules
+from ppwarm.optim.roles import declared_parts, parameter_roles
+
+
+@dataclass(frozen=True)
+class LargestGroupCurve:
+    """The largest group LR at each step: the curve of the optimizer's global LR."""
+
+    schedule: CompositeSchedule
+
+    def __call__(self, t: Any) -> np.ndarray:
+        return self.schedule.largest(t)
+
+
+@dataclass
+class GroupedOptimizer:
+    """A Paddle optimizer, its scheduler, the composite schedule and the parameters of each group.
+
+    Per optimizer update call `step()` (it sets the group LRs and momentum for the current step, runs
+    `optimizer.step()` and then steps the scheduler), then `optimizer.clear_grad()`.
+    """
+
+    optimizer: paddle.optimizer.Optimizer
+    scheduler: CurveLR
+    schedule: CompositeSchedule
+    members: dict[str, list[str]]  # group name -> structured parameter names
+    params: dict[str, paddle.Tensor]  # structured name -> parameter
+    clip_grad_norm: float = 0.0  # 0: measure the norm, do not clip
+    last_grad_norm: float = float("nan")  # global gradient norm of the last update, before clipping
+
+    @property
+    def step_index(self) -> int:
+        """The step the next update will be: the scheduler's position."""
+        return self.scheduler.last_epoch
+
+    def before_update(self) -> dict[str, float]:
+        """Set every parameter's LR multiplier and the momentum for the coming update; return group LRs."""
+        t = np.array([self.step_index], dtype=np.float64)
+        lrs = {name: float(v[0]) for name, v in self.schedule.lrs(t).items() if name in self.members}
+        largest = self.scheduler()
+        for name, param_names in self.members.items():
+            scale = lrs[name] / largest if largest > 0 else 1.0
+            for param_name in param_names:
+                paddle_compat.set_lr_scale(self.params[param_name], scale)
+        if self.schedule.momentum is not None:
+            paddle_compat.set_momentum(self.optimizer, float(self.schedule.momentum_at(t)[0]))
+        return lrs
+
+    def step(self) -> dict[str, float]:
+        """One optimizer update at the planned group LRs and momentum; returns the LRs it used.
+
+        The global gradient norm is measured (and clipped when configured) first: `last_grad_norm`.
+        """
+        self.last_grad_norm = clip_grad_norm_(self.params.values(), self.clip_grad_norm)
+        lrs = self.before_update()
+        self.optimizer.step()
+        self.scheduler.step()
+        return lrs
+
+
+def _paddle_optimizer(opt: dict[str, Any], scheduler: CurveLR, groups: list[dict]):
+    """The configured Paddle optimizer; no `grad_clip` (see ppwarm.optim.clip)."""
+    kind = opt["type"]
+    if kind == "sgd":
+        return paddle.optimizer.SGD(learning_rate=scheduler, parameters=groups)
+    if kind == "momentum":
+        return paddle.optimizer.Momentum(
+            learning_rate=scheduler, momentum=opt["momentum"], parameters=groups, use_nesterov=opt["nesterov"]
+        )
+    adam = paddle.optimizer.AdamW if kind == "adamw" else paddle.optimizer.Adam
+    return adam(
+        learning_rate=scheduler,
+        beta1=opt["beta1"],
+        beta2=opt["beta2"],
+        epsilon=opt["epsilon"],
+        parameters=groups,
+    )
+
+
+def build_optimizer(model: paddle.nn.Layer, cfg: dict[str, Any], plan: SchedulePlan) -> GroupedOptimizer:
+    """Group `model`'s trainable parameters by part and role and build the configured optimizer.
+
+    Raises ConfigError when the config names a model part the model does not declare.
+    """
+    opt = cfg["optimizer"]
+    rules, declared = part_rules(opt), declared_parts(model)
+    check_declared(rules, declared)
+    members: dict[str, list[str]] = {}
+    present: dict[str, tuple[str | None, str]] = {}
+    roles = parameter_roles(model)
+    for name, (role, _) in roles.items():
+        part = assign_part(name, rules, declared)
+        group = group_name(part, role)
+        members.setdefault(group, []).append(name)
+        present[group] = (part, role)
+    schedule = composite_schedule(cfg, plan, present.values())
+    scheduler = CurveLR(LargestGroupCurve(schedule))
+    params = {name: param for name, (_, param) in roles.items()}
+    groups = [
+        {"params": [params[n] for n in members[spec.name]], "weight_decay": float(spec.weight_decay)}
+        for spec in schedule.groups
+    ]
+    optimizer = _paddle_optimizer(opt, scheduler, groups)
+    return GroupedOptimizer(optimizer, scheduler, schedule, members, params, opt["clip_grad_norm"])

@@ -1,0 +1,34 @@
+"""The README's commands are the ones CI runs, and its config examples are valid configs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ppwarm.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CI = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_ci_installs_and_tests_exactly_as_the_readme_says():
+    install, test = code_blocks("bash")[:2]
+    assert install.strip() == 'pip install -e ".[cpu,test]"'
+    assert test.strip() == "pytest -q"
+    ci_lines = [line.strip() for line in CI.splitlines()]
+    assert install.strip() in ci_lines and test.strip() in ci_lines
+
+
+@pytest.mark.parametrize("block", code_blocks("yaml"), ids=lambda b: b.splitlines()[0][:30])
+def test_yaml_examples_are_valid_configs(block, tmp_path):
+    path = tmp_path / "example.yml"
+    path.write_text(block, encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg["lr"]["base"] == 0.01
