@@ -1,25 +1,27 @@
-"""The `ppwarm` console command: `ppwarm <tool> [args]` runs the same code as `tools/<tool>.py`."""
+"""The `ppwarm` console command: `ppwarm <tool> [args]` runs the same code as `tools/<tool>.py`.
+
+Each tool is `ppwarm.cli.<tool>.main`, imported only when it runs (the plan tool needs no Paddle).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from ppwarm.cli import plan
-
-TOOLS: dict[str, Callable[[Sequence[str] | None], int]] = {
-    "plan": plan.main,
-}
+TOOLS = ("plan", "train")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch `ppwarm TOOL ...` to the tool's `main`; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help") or args[0] not in TOOLS:
-        known = ", ".join(TOOLS)
-        stream = sys.stdout if args and args[0] in ("-h", "--help") else sys.stderr
-        print(f"usage: ppwarm {{{known}}} [args]   ('ppwarm TOOL -h' for a tool's options)", file=stream)
-        if args and args[0] not in ("-h", "--help"):
-            print(f"ppwarm: unknown tool {args[0]!r}; known tools: {known}", file=stream)
-        return 0 if stream is sys.stdout else 2
-    return TOOLS[args[0]](args[1:])
+    if args and args[0] in TOOLS:
+        return importlib.import_module(f"ppwarm.cli.{args[0]}").main(args[1:])
+    wants_help = bool(args) and args[0] in ("-h", "--help")
+    stream = sys.stdout if wants_help else sys.stderr
+    print(
+        f"usage: ppwarm {{{','.join(TOOLS)}}} [args]   ('ppwarm TOOL -h' for a tool's options)", file=stream
+    )
+    if args and not wants_help:
+        print(f"ppwarm: unknown tool {args[0]!r}; known tools: {', '.join(TOOLS)}", file=stream)
+    return 0 if wants_help else 2

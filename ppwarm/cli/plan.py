@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
-from ppwarm.errors import ConfigError
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.lr.report import format_plan
 from ppwarm.lr.table import plan_table, write_csv
 from ppwarm.optim.groups import composite_schedule, weight_decay_scale
 from ppwarm.optim.report import format_groups
+from ppwarm.tasks.sizes import count_batches
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="loader batches per epoch per device; optimizer steps are ceil(N / accumulate)",
+        help="loader batches per epoch per device (default: counted from the training set); "
+        "optimizer steps are ceil(N / accumulate)",
     )
     parser.add_argument("--csv", default=None, metavar="FILE", help="write one row per optimizer step")
     parser.add_argument("--png", default=None, metavar="FILE", help="draw the LR curve")
@@ -38,9 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)
-    if args.steps_per_epoch is None:
-        raise ConfigError(f"{args.config}: no training set to count batches from; pass --steps-per-epoch N")
-    plan = resolve_plan(cfg, devices=args.devices, batches_per_epoch=args.steps_per_epoch)
+    batches = args.steps_per_epoch or count_batches(cfg, args.devices)
+    plan = resolve_plan(cfg, devices=args.devices, batches_per_epoch=batches)
     schedule = composite_schedule(cfg, plan)
     print(format_plan(plan, source=args.config))
     print(format_groups(schedule, weight_decay_scale(cfg["optimizer"], plan.global_batch)[1]))

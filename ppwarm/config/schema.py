@@ -198,8 +198,109 @@ LR: Schema = {
     ),
 }
 
+TRAIN: Schema = {
+    "task": Choice(
+        doc="What to train: toy (a tiny regression for tests and demos).", default="toy", choices=("toy",)
+    ),
+    "seed": Integer(doc="Seed of Python, NumPy and Paddle RNGs and of the data order.", default=0, minimum=0),
+    "deterministic": Boolean(doc="Ask Paddle for deterministic GPU kernels (slower).", default=False),
+    "log_interval": Integer(
+        doc="Console line and dashboard flush every N optimizer steps.", default=10, minimum=1
+    ),
+    "eval_interval": Integer(doc="Evaluate every N epochs when training with --eval.", default=1, minimum=1),
+    "sync_bn": Boolean(doc="SyncBatchNorm across ranks (GPU, more than one rank).", default=False),
+}
+
+CHECKPOINT: Schema = {
+    "save_interval": Integer(doc="Save every N epochs (0 = only at the end).", default=1, minimum=0),
+    "save_interval_steps": Integer(doc="Also save every N optimizer steps (0 = off).", default=0, minimum=0),
+    "keep_last": Integer(doc="Step checkpoints kept on disk, besides best.", default=3, minimum=1),
+}
+
+AMP: Schema = {
+    "enable": Boolean(
+        doc="Mixed precision on GPU; on CPU it is off, with one log line saying so.", default=False
+    ),
+    "level": Choice(
+        doc="O1 (lists of ops in low precision) or O2 (almost all, fp32 master weights).",
+        default="O1",
+        choices=("O1", "O2"),
+    ),
+    "dtype": Choice(doc="Low-precision type.", default="float16", choices=("float16", "bfloat16")),
+    "init_loss_scaling": Number(
+        doc="Initial loss scale of the dynamic GradScaler (float16).", default=65536.0, minimum=1
+    ),
+}
+
+EMA: Schema = {
+    "enable": Boolean(
+        doc="Keep an exponential moving average of the weights for eval and export.", default=False
+    ),
+    "decay": Number(
+        doc="EMA decay, warmed up as min(decay, (1+n)/(10+n)) over n updates.",
+        default=0.9998,
+        minimum=0,
+        maximum=1,
+        exclusive_maximum=True,
+    ),
+}
+
+NAN_GUARD: Schema = {
+    "enable": Boolean(
+        doc="Skip non-finite updates, roll back and re-warm after repeated ones.", default=True
+    ),
+    "patience": Integer(doc="Consecutive non-finite steps before a rollback.", default=3, minimum=1),
+    "lr_factor": Number(
+        doc="Peak LR factor applied at each rollback.",
+        default=0.5,
+        minimum=0,
+        maximum=1,
+        exclusive_minimum=True,
+    ),
+    "rewarm_steps": Integer(
+        doc="Steps to re-warm from 0 to the lowered LR after a rollback.", default=100, minimum=0
+    ),
+    "max_rollbacks": Integer(doc="Rollbacks before the run stops with an error.", default=3, minimum=0),
+    "snapshot_interval": Integer(
+        doc="Good steps between in-memory snapshots to roll back to.", default=50, minimum=1
+    ),
+    "spike_factor": Number(
+        doc="During warmup, a loss above spike_factor x running median extends the warmup; 0 = off.",
+        default=0.0,
+        minimum=0,
+    ),
+    "spike_window": Integer(doc="Losses in the running median of spike detection.", default=20, minimum=3),
+    "spike_extend_steps": Integer(
+        doc="Warmup steps added per spike (the warmup at most doubles).", default=50, minimum=1
+    ),
+}
+
+DATA: Schema = {
+    "num_workers": Integer(
+        doc="DataLoader worker processes (0 = load in the training process).", default=0, minimum=0
+    ),
+    "drop_last": Boolean(doc="Drop the last partial batch of an epoch.", default=False),
+}
+
+TOY: Schema = {
+    "samples": Integer(doc="Training samples of the toy regression.", default=256, minimum=1),
+    "val_samples": Integer(doc="Validation samples of the toy regression.", default=64, minimum=1),
+    "features": Integer(doc="Input features.", default=4, minimum=1),
+    "noise": Number(doc="Standard deviation of the target noise.", default=0.05, minimum=0),
+    "batch_norm": Boolean(
+        doc="BatchNorm in the toy backbone (off: split batches give identical gradients).", default=True
+    ),
+}
+
 SCHEMA: Schema = {
     **RUN,
+    **TRAIN,
     "optimizer": OPTIMIZER,
     "lr": LR,
+    "checkpoint": CHECKPOINT,
+    "amp": AMP,
+    "ema": EMA,
+    "nan_guard": NAN_GUARD,
+    "data": DATA,
+    "toy": TOY,
 }

@@ -243,3 +243,15 @@ def _check_cycles(decay: dict[str, Any], length: int) -> None:
             f"lr.decay.cycles = {decay['cycles']}: {length} decay steps give cycles of "
             f"{per_cycle:.1f} steps; each needs at least {MIN_RESTART_CYCLE_STEPS}"
         )
+
+
+def extend_warmup(plan: SchedulePlan, steps: int) -> SchedulePlan:
+    """The same run with a warmup `steps` longer and a decay as much shorter (the end stays put).
+
+    Raises ValueError when the decay would vanish or a piecewise milestone would fall inside the warmup.
+    """
+    warmup, decay = plan.warmup_steps + steps, plan.decay_steps - steps
+    if decay < 1 or any(m <= warmup for m in plan.milestone_steps):
+        raise ValueError(f"cannot extend the warmup to {warmup} steps in a run of {plan.total_steps}")
+    reason = f"warmup extended by {steps} steps to {warmup} (loss spike during warmup)"
+    return replace(plan, warmup_steps=warmup, decay_steps=decay, reasons=(*plan.reasons, reason))

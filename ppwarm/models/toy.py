@@ -17,9 +17,14 @@ class ToyRegressor(nn.Layer):
 
     parts: ClassVar[dict[str, str]] = {"backbone": "backbone.", "neck": "neck.", "head": "head."}
 
-    def __init__(self, in_features: int = 4, hidden: int = 8, out_features: int = 2) -> None:
+    def __init__(
+        self, in_features: int = 4, hidden: int = 8, out_features: int = 2, batch_norm: bool = True
+    ) -> None:
         super().__init__()
-        self.backbone = nn.Sequential(nn.Linear(in_features, hidden), nn.BatchNorm1D(hidden), nn.ReLU())
+        # Without batch norm, a micro-batch's result does not depend on the other samples in it, so split
+        # batches (accumulation, several ranks) give the same gradients as one large batch.
+        norm = nn.BatchNorm1D(hidden) if batch_norm else nn.Identity()
+        self.backbone = nn.Sequential(nn.Linear(in_features, hidden), norm, nn.ReLU())
         self.neck = nn.Sequential(nn.Linear(hidden, hidden), nn.LayerNorm(hidden))
         self.head = nn.Linear(hidden, out_features)
 

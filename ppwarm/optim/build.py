@@ -8,6 +8,8 @@ not lift a group above a global LR of 0, which is why the global LR is the large
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,10 @@ class LargestGroupCurve:
         return self.schedule.largest(t)
 
 
+def _no_envelope(step: int) -> float:
+    return 1.0
+
+
 @dataclass
 class GroupedOptimizer:
     """A Paddle optimizer, its scheduler, the composite schedule and the parameters of each group.
@@ -48,6 +54,8 @@ class GroupedOptimizer:
     params: dict[str, paddle.Tensor]  # structured name -> parameter
     clip_grad_norm: float = 0.0  # 0: measure the norm, do not clip
     last_grad_norm: float = float("nan")  # global gradient norm of the last update, before clipping
+    last_applied: bool = False  # whether the last step() changed the weights
+    lr_envelope: Callable[[int], float] = _no_envelope  # extra factor on every group LR (NaN guard)
 
     @property
     def step_index(self) -> int:
@@ -55,28 +63,62 @@ class GroupedOptimizer:
         return self.scheduler.last_epoch
 
     def before_update(self) -> dict[str, float]:
-        """Set every parameter's LR multiplier and the momentum for the coming update; return group LRs."""
+        """Set every parameter's LR multiplier and the momentum for the coming update; return group LRs.
+
+        The returned LRs are the ones the update uses: the plan's, times `lr_envelope(step)`.
+        """
         t = np.array([self.step_index], dtype=np.float64)
+        envelope = self.lr_envelope(self.step_index)
         lrs = {name: float(v[0]) for name, v in self.schedule.lrs(t).items() if name in self.members}
         largest = self.scheduler()
         for name, param_names in self.members.items():
-            scale = lrs[name] / largest if largest > 0 else 1.0
+            scale = envelope * lrs[name] / largest if largest > 0 else 1.0
             for param_name in param_names:
                 paddle_compat.set_lr_scale(self.params[param_name], scale)
         if self.schedule.momentum is not None:
             paddle_compat.set_momentum(self.optimizer, float(self.schedule.momentum_at(t)[0]))
-        return lrs
+        return {name: lr * envelope for name, lr in lrs.items()} if envelope != 1.0 else lrs
 
-    def step(self) -> dict[str, float]:
+    def momentum(self) -> float:
+        """The momentum (beta1) of the coming update; 0 without momentum."""
+        return float(self.schedule.momentum_at(np.array([self.step_index], dtype=np.float64))[0])
+
+    def step(self, scaler: paddle.amp.GradScaler | None = None, skip: bool = False) -> dict[str, float]:
         """One optimizer update at the planned group LRs and momentum; returns the LRs it used.
 
-        The global gradient norm is measured (and clipped when configured) first: `last_grad_norm`.
+        Order: unscale (with a scaler), measure the global gradient norm and clip (`last_grad_norm`), set
+        group LRs and momentum, update, step the scheduler. A non-finite gradient norm skips the update
+        (`last_applied` False), and so does `skip` (the caller saw a non-finite loss); the scheduler still
+        advances, so the plan stays aligned with the data.
         """
+        if scaler is not None:
+            scaler.unscale_(self.optimizer)
         self.last_grad_norm = clip_grad_norm_(self.params.values(), self.clip_grad_norm)
         lrs = self.before_update()
-        self.optimizer.step()
+        self.last_applied = not skip and math.isfinite(self.last_grad_norm)
+        if scaler is not None and not skip:
+            scaler.step(self.optimizer)  # skips by itself when it found inf/nan
+            scaler.update()
+        elif scaler is None and self.last_applied:
+            self.optimizer.step()
         self.scheduler.step()
         return lrs
+
+    @property
+    def main_group(self) -> str:
+        """The group holding the most parameter elements: the LR the console shows."""
+        return max(self.members, key=lambda g: sum(self.params[n].size for n in self.members[g]))
+
+    def seek(self, step: int) -> None:
+        """Put the scheduler at `step`: the next update is update number `step` of the plan."""
+        self.scheduler.last_epoch = step
+        self.scheduler.last_lr = self.scheduler.get_lr()
+
+    def replace_schedule(self, schedule: CompositeSchedule) -> None:
+        """Follow `schedule` from the next update on (used when the warmup is extended)."""
+        self.schedule = schedule
+        self.scheduler.curve = LargestGroupCurve(schedule)
+        self.scheduler.last_lr = self.scheduler.get_lr()
 
 
 def _paddle_optimizer(opt: dict[str, Any], scheduler: CurveLR, groups: list[dict]):

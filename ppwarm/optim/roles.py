@@ -12,9 +12,17 @@ import paddle
 from paddle import nn
 
 NORM_LAYERS: tuple[type[nn.Layer], ...] = (
-    nn.BatchNorm, nn.BatchNorm1D, nn.BatchNorm2D, nn.BatchNorm3D, nn.SyncBatchNorm,
-    nn.LayerNorm, nn.GroupNorm, nn.InstanceNorm1D, nn.InstanceNorm2D, nn.InstanceNorm3D,
-)  # fmt: skip
+    nn.BatchNorm,
+    nn.BatchNorm1D,
+    nn.BatchNorm2D,
+    nn.BatchNorm3D,
+    nn.SyncBatchNorm,
+    nn.LayerNorm,
+    nn.GroupNorm,
+    nn.InstanceNorm1D,
+    nn.InstanceNorm2D,
+    nn.InstanceNorm3D,
+)
 
 
 def _role(layer: nn.Layer, local_name: str) -> str:

@@ -66,9 +66,17 @@ def test_config_mistake_is_one_line_and_exit_2(capsys):
     assert "Traceback" not in err
 
 
-def test_missing_steps_per_epoch_is_explained(capsys):
-    assert plan_main(["-c", str(DEMO)]) == 2
-    assert "pass --steps-per-epoch N" in capsys.readouterr().err
+def test_without_steps_per_epoch_the_training_set_is_counted(capsys):
+    """The demo's toy set: 256 samples / (8 per device x 2 devices) = 16 batches per device."""
+    assert plan_main(["-c", str(DEMO), "--devices", "2"]) == 0
+    assert "16 batches per epoch / accumulate 1 = 16 steps per epoch" in capsys.readouterr().out
+
+
+def test_plan_tool_does_not_import_paddle():
+    code = "import sys, ppwarm.cli; ppwarm.cli.main(['plan', '-c', 'configs/schedule_demo.yml']); "
+    code += "print('paddle' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "False"
 
 
 def test_ppwarm_command_dispatches_to_the_same_tool(capsys):
@@ -102,11 +110,15 @@ def test_group_columns_are_what_the_optimizer_applies(tmp_path, write_config):
     from ppwarm.models.toy import ToyRegressor
     from ppwarm.optim.build import build_optimizer
 
-    cfg_path = write_config({
-        "_BASE_": str(REPO / "configs" / "_base_" / "yolov5_hyp.yml"), "epochs": 5, "batch_size": 16,
-        "lr": {"warmup": {"epochs": 1}},
-        "optimizer": {"parts": {"backbone": {"lr_mult": 0.1, "warmup_epochs": 2}}},
-    })  # fmt: skip
+    cfg_path = write_config(
+        {
+            "_BASE_": str(REPO / "configs" / "_base_" / "yolov5_hyp.yml"),
+            "epochs": 5,
+            "batch_size": 16,
+            "lr": {"warmup": {"epochs": 1}},
+            "optimizer": {"parts": {"backbone": {"lr_mult": 0.1, "warmup_epochs": 2}}},
+        }
+    )
     csv = tmp_path / "groups.csv"
     assert plan_main(["-c", str(cfg_path), "--steps-per-epoch", "24", "--csv", str(csv)]) == 0
     table = read_csv(csv)

@@ -30,16 +30,26 @@ def float64():
 def config(kind: str, weight_decay: float, nesterov: bool = False) -> dict:
     return {
         "epochs": 5,  # 20 steps; global warmup 2 epochs = 8 steps
-        "lr": {"base": 0.05, "warmup": {"type": "exponential", "epochs": 2, "start_lr": 0.001},
-               "decay": {"type": "cosine", "min_lr_ratio": 0.1}},
+        "lr": {
+            "base": 0.05,
+            "warmup": {"type": "exponential", "epochs": 2, "start_lr": 0.001},
+            "decay": {"type": "cosine", "min_lr_ratio": 0.1},
+        },
         "optimizer": {
-            "type": kind, "momentum": 0.937, "nesterov": nesterov, "beta1": 0.9, "warmup_momentum": 0.8,
-            "warmup_bias_lr": 0.1, "weight_decay": weight_decay,
-            "parts": {"backbone": {"lr_mult": 0.1, "warmup_epochs": 3},
-                      "head": {"lr_mult": 2.0, "warmup_epochs": 1}},
+            "type": kind,
+            "momentum": 0.937,
+            "nesterov": nesterov,
+            "beta1": 0.9,
+            "warmup_momentum": 0.8,
+            "warmup_bias_lr": 0.1,
+            "weight_decay": weight_decay,
+            "parts": {
+                "backbone": {"lr_mult": 0.1, "warmup_epochs": 3},
+                "head": {"lr_mult": 2.0, "warmup_epochs": 1},
+            },
             "custom": [{"pattern": r"neck\.0", "name": "neck_fc", "lr_mult": 0.5}],
         },
-    }  # fmt: skip
+    }
 
 
 class Reference:
@@ -112,9 +122,11 @@ def run_and_compare(make_config, kind: str, weight_decay: float, nesterov: bool 
 
 
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01], ids=["no-wd", "wd"])
-@pytest.mark.parametrize(("kind", "nesterov"), [("sgd", False), ("momentum", False), ("momentum", True),
-                                                ("adam", False), ("adamw", False)],
-                         ids=["sgd", "momentum", "nesterov", "adam", "adamw"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "nesterov"),
+    [("sgd", False), ("momentum", False), ("momentum", True), ("adam", False), ("adamw", False)],
+    ids=["sgd", "momentum", "nesterov", "adam", "adamw"],
+)
 def test_applied_update_follows_the_plan(make_config, kind, nesterov, weight_decay):
     worst = run_and_compare(make_config, kind, weight_decay, nesterov)
     groups = {"backbone.weight", "backbone.norm", "backbone.bias", "neck_fc.weight", "neck_fc.bias"}

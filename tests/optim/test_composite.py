@@ -10,10 +10,13 @@ from ppwarm.optim.groups import composite_schedule
 
 YOLO = {
     "epochs": 10,
-    "lr": {"base": 0.01, "warmup": {"type": "linear", "epochs": 2, "start_lr": 0.0},
-           "decay": {"type": "linear", "min_lr_ratio": 0.01}},
+    "lr": {
+        "base": 0.01,
+        "warmup": {"type": "linear", "epochs": 2, "start_lr": 0.0},
+        "decay": {"type": "linear", "min_lr_ratio": 0.01},
+    },
     "optimizer": {"type": "momentum", "momentum": 0.937, "warmup_momentum": 0.8, "warmup_bias_lr": 0.1},
-}  # fmt: skip
+}
 
 
 def schedule_for(make_config, data, batches=10):
@@ -79,8 +82,17 @@ PARTS = {
 def test_group_names_with_parts(make_config):
     _, sched = schedule_for(make_config, PARTS)
     names = [g.name for g in sched.groups]
-    assert names == ["weight", "norm", "bias", "backbone.weight", "backbone.norm", "backbone.bias",
-                     "head.weight", "head.norm", "head.bias"]  # fmt: skip
+    assert names == [
+        "weight",
+        "norm",
+        "bias",
+        "backbone.weight",
+        "backbone.norm",
+        "backbone.bias",
+        "head.weight",
+        "head.norm",
+        "head.bias",
+    ]
 
 
 def test_layerwise_warmup_formula(make_config):

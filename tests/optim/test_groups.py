@@ -18,12 +18,17 @@ from ppwarm.optim.roles import parameter_roles
 def test_roles_come_from_the_owning_layer():
     roles = {name: role for name, (role, _) in parameter_roles(ToyRegressor()).items()}
     assert roles == {
-        "backbone.0.weight": "weight", "backbone.0.bias": "bias",
-        "backbone.1.weight": "norm", "backbone.1.bias": "bias",  # BatchNorm1D; running stats excluded
-        "neck.0.weight": "weight", "neck.0.bias": "bias",
-        "neck.1.weight": "norm", "neck.1.bias": "bias",  # LayerNorm
-        "head.weight": "weight", "head.bias": "bias",
-    }  # fmt: skip
+        "backbone.0.weight": "weight",
+        "backbone.0.bias": "bias",
+        "backbone.1.weight": "norm",
+        "backbone.1.bias": "bias",  # BatchNorm1D; running stats excluded
+        "neck.0.weight": "weight",
+        "neck.0.bias": "bias",
+        "neck.1.weight": "norm",
+        "neck.1.bias": "bias",  # LayerNorm
+        "head.weight": "weight",
+        "head.bias": "bias",
+    }
 
 
 def test_frozen_parameters_get_no_group():
@@ -37,10 +42,13 @@ def rules_for(make_config, optimizer):
 
 
 def test_custom_regex_longest_match_beats_parts(make_config):
-    rules = rules_for(make_config, {
-        "parts": {"neck": {"lr_mult": 0.5}, "head": {}},
-        "custom": [{"pattern": "neck", "name": "short"}, {"pattern": r"neck\.0\.w", "name": "long"}],
-    })  # fmt: skip
+    rules = rules_for(
+        make_config,
+        {
+            "parts": {"neck": {"lr_mult": 0.5}, "head": {}},
+            "custom": [{"pattern": "neck", "name": "short"}, {"pattern": r"neck\.0\.w", "name": "long"}],
+        },
+    )
     declared = ToyRegressor.parts
     assert assign_part("neck.0.weight", rules, declared) == "long"
     assert assign_part("neck.0.bias", rules, declared) == "short"
@@ -49,8 +57,14 @@ def test_custom_regex_longest_match_beats_parts(make_config):
 
 
 def test_groups_of_a_built_optimizer(make_config):
-    cfg = make_config({"optimizer": {"parts": {"backbone": {"lr_mult": 0.1}},
-                                     "custom": [{"pattern": r"^head\.", "name": "top"}]}})  # fmt: skip
+    cfg = make_config(
+        {
+            "optimizer": {
+                "parts": {"backbone": {"lr_mult": 0.1}},
+                "custom": [{"pattern": r"^head\.", "name": "top"}],
+            }
+        }
+    )
     plan = resolve_plan(cfg, batches_per_epoch=10)
     grouped = build_optimizer(ToyRegressor(), cfg, plan)
     assert grouped.members == {

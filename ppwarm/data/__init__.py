@@ -1,0 +1,1 @@
+"""Data pipeline pieces: batch order, sharding across ranks and mid-epoch resume."""

@@ -1,0 +1,18 @@
+"""`TASKS` maps the config's `task` to the function that builds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ppwarm.tasks.base import Task
+from ppwarm.tasks.toy import build_toy_task
+
+TASKS: dict[str, Callable[[dict[str, Any]], Task]] = {
+    "toy": build_toy_task,
+}
+
+
+def build_task(cfg: dict[str, Any]) -> Task:
+    """The task named by `cfg['task']` (the schema guarantees the name is known)."""
+    return TASKS[cfg["task"]](cfg)

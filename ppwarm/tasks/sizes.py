@@ -1,0 +1,18 @@
+"""Training-set sizes without building a model or reading samples, and the batches they make."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ppwarm.data.counts import batches_per_epoch
+
+TRAIN_SIZES: dict[str, Callable[[dict[str, Any]], int]] = {
+    "toy": lambda cfg: cfg["toy"]["samples"],
+}
+
+
+def count_batches(cfg: dict[str, Any], devices: int = 1) -> int:
+    """Loader batches per device per epoch of `cfg`'s training set, as training will see them."""
+    size = TRAIN_SIZES[cfg["task"]](cfg)
+    return batches_per_epoch(size, cfg["batch_size"], devices, cfg["data"]["drop_last"])
