@@ -20,6 +20,8 @@ setup(
         "opencv-python-headless>=4.6",
         "visualdl>=2.5",
         "matplotlib>=3.5",
+        "pycocotools>=2.0.6",  # COCO mAP for detection
+        "tqdm>=4.60",  # evaluation progress bars
     ],
     extras_require={
         "cpu": ["paddlepaddle>=3.0"],

@@ -11,33 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
+from ppwarm.config import load_config
 from ppwarm.lr.plan import resolve_plan
 
-CONFIG = {
-    "epochs": 100,
-    "batch_size": 8,
-    "accumulate": 1,
-    "reference_batch": 64,
-    "output_dir": "output",
-    "optimizer": {"type": "momentum", "beta2": 0.999},
-    "lr": {
-        "base": 0.01,
-        "scaling": "auto",
-        "plateau_epochs": 5,
-        "warmup": {"type": "exponential", "epochs": None, "steps": None, "start_lr": 0.0, "power": 2.0},
-        "decay": {
-            "type": "cosine",
-            "min_lr_ratio": 0.01,
-            "power": 0.9,
-            "milestones": [],
-            "gamma": 0.1,
-            "cycles": 1,
-        },
-    },
-}
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = load_config(
+    REPO / "configs" / "schedule_demo.yml",
+    ["epochs=100", "lr.warmup.type=exponential", "lr.plateau_epochs=5"],
+)
 
 
 def best_of(repeats: int, fn) -> float:

@@ -228,3 +228,20 @@ class String(Field):
         if not isinstance(value, str) or not value:
             raise value_error(source, path, value, f"must be {self.describe()}")
         return value
+
+
+@dataclass(frozen=True)
+class ListOf(Field):
+    """A list whose items are each checked by `item` (e.g. class names, or [epoch, size] pairs)."""
+
+    item: Field = String(required=True)  # item fields have no default: build them with required=True
+    length: int | None = None  # exact number of items, when set
+
+    def _options(self) -> list[str]:
+        count = f"{self.length} " if self.length is not None else ""
+        return [f"a list of {count}items, each {self.item.describe()}"]
+
+    def _check_value(self, path: str, value: Any, source: str) -> list[Any]:
+        if not isinstance(value, (list, tuple)) or (self.length is not None and len(value) != self.length):
+            raise value_error(source, path, value, f"must be {self.describe()}")
+        return [self.item.check(f"{path}[{index}]", item, source) for index, item in enumerate(value)]

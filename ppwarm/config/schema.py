@@ -7,7 +7,7 @@ Key order here is the order of `dump_config` and of resolved_config.yml. A new s
 from __future__ import annotations
 
 from ppwarm.config.containers import SectionList, SectionMap
-from ppwarm.config.fields import Boolean, Choice, Integer, Number, NumberList, Schema, String
+from ppwarm.config.fields import Boolean, Choice, Integer, ListOf, Number, NumberList, Schema, String
 
 RUN: Schema = {
     "epochs": Number(
@@ -200,7 +200,9 @@ LR: Schema = {
 
 TRAIN: Schema = {
     "task": Choice(
-        doc="What to train: toy (a tiny regression for tests and demos).", default="toy", choices=("toy",)
+        doc="What to train: det (PP-YOLO-style detector) or toy (a tiny regression for tests and demos).",
+        default="toy",
+        choices=("toy", "det"),
     ),
     "seed": Integer(doc="Seed of Python, NumPy and Paddle RNGs and of the data order.", default=0, minimum=0),
     "deterministic": Boolean(doc="Ask Paddle for deterministic GPU kernels (slower).", default=False),
@@ -208,6 +210,11 @@ TRAIN: Schema = {
         doc="Console line and dashboard flush every N optimizer steps.", default=10, minimum=1
     ),
     "eval_interval": Integer(doc="Evaluate every N epochs when training with --eval.", default=1, minimum=1),
+    "weights": String(
+        doc="Weights for eval/infer/export: a ppwarm checkpoint (EMA weights if any) or a .pdparams file.",
+        default=None,
+        nullable=True,
+    ),
     "sync_bn": Boolean(doc="SyncBatchNorm across ranks (GPU, more than one rank).", default=False),
 }
 
@@ -292,6 +299,83 @@ TOY: Schema = {
     ),
 }
 
+DET_DATA: Schema = {
+    "format": Choice(doc="Dataset layout.", default="coco", choices=("coco", "voc")),
+    "root": String(
+        doc="Dataset folder; relative paths are relative to the working directory.", default="data/demo_coco"
+    ),
+    "demo": Boolean(
+        doc="Generate the synthetic demo set at root when it is missing (coco only).", default=True
+    ),
+    "train_ann": String(
+        doc="coco: training annotations, relative to root.", default="annotations/instances_train.json"
+    ),
+    "train_images": String(doc="coco: training image folder, relative to root.", default="images/train"),
+    "val_ann": String(
+        doc="coco: validation annotations, relative to root.", default="annotations/instances_val.json"
+    ),
+    "val_images": String(doc="coco: validation image folder, relative to root.", default="images/val"),
+    "train_split": String(doc="voc: ImageSets/Main split file name of training images.", default="trainval"),
+    "val_split": String(doc="voc: ImageSets/Main split file name of validation images.", default="test"),
+    "class_names": ListOf(
+        doc="voc: the class names, in label order.", default=(), item=String(required=True)
+    ),
+}
+
+DET_AUGMENT: Schema = {
+    "mosaic": Number(doc="Probability of a 4-image Mosaic per sample.", default=1.0, minimum=0, maximum=1),
+    "mixup": Number(doc="Probability of MixUp with a second sample.", default=0.0, minimum=0, maximum=1),
+    "hsv": Boolean(doc="HSV colour jitter.", default=True),
+    "flip": Number(doc="Probability of a horizontal flip.", default=0.5, minimum=0, maximum=1),
+    "scale": ListOf(
+        doc="Random rescale range [low, high] applied to every training image.",
+        default=(0.5, 1.5),
+        item=Number(minimum=0, exclusive_minimum=True, required=True),
+        length=2,
+    ),
+    "translate": Number(
+        doc="Random shift, as a fraction of the input side.", default=0.1, minimum=0, maximum=0.5
+    ),
+    "close_mosaic_epochs": Integer(
+        doc="Switch Mosaic and MixUp off for the last N epochs.", default=0, minimum=0
+    ),
+    "size_schedule": ListOf(
+        doc="Progressive resizing: [[from_epoch, size], ...]; empty = det.input_size throughout.",
+        default=(),
+        item=ListOf(item=Integer(minimum=0, required=True), length=2, required=True),
+    ),
+}
+
+DET_NMS: Schema = {
+    "score_threshold": Number(doc="Drop detections below this score.", default=0.01, minimum=0, maximum=1),
+    "nms_threshold": Number(
+        doc="IoU above which NMS suppresses a box of the same class.", default=0.45, minimum=0, maximum=1
+    ),
+    "keep_top_k": Integer(doc="Detections kept per image.", default=100, minimum=1),
+}
+
+DET: Schema = {
+    "model": Choice(
+        doc="Model preset.", default="ppyolo_tiny", choices=("ppyolo_tiny", "ppyolo_s", "ppyolo_r50")
+    ),
+    "input_size": Integer(doc="Training input side (a multiple of 32).", default=320, minimum=32),
+    "eval_size": Integer(
+        doc="Evaluation and inference input side (a multiple of 32).", default=320, minimum=32
+    ),
+    "spp": Boolean(doc="Spatial pyramid pooling on the deepest level.", default=True),
+    "drop_block": Boolean(doc="DropBlock in the neck.", default=False),
+    "coord_conv": Boolean(doc="CoordConv in the neck.", default=False),
+    "iou_aware": Boolean(doc="IoU-aware objectness branch.", default=True),
+    "label_smooth": Number(doc="Label smoothing of class targets.", default=0.0, minimum=0, maximum=0.5),
+    "max_boxes": Integer(doc="Boxes per training image (extra ones are dropped).", default=50, minimum=1),
+    "freeze_backbone_last_epochs": Integer(
+        doc="Train only neck and head in the last N epochs.", default=0, minimum=0
+    ),
+    "data": DET_DATA,
+    "augment": DET_AUGMENT,
+    "nms": DET_NMS,
+}
+
 SCHEMA: Schema = {
     **RUN,
     **TRAIN,
@@ -303,4 +387,5 @@ SCHEMA: Schema = {
     "nan_guard": NAN_GUARD,
     "data": DATA,
     "toy": TOY,
+    "det": DET,
 }

@@ -54,6 +54,7 @@ class CheckpointHook(Hook):
         self._saved_at: int | None = None
 
     def save(self, trainer: Trainer) -> Path:
+        trainer.flush()  # the log holds every step up to the checkpoint, so a resumed run leaves no gap
         best = self.eval_hook is not None and self.eval_hook.last_was_best
         if self.eval_hook is not None:
             self.eval_hook.last_was_best = False

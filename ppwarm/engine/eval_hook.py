@@ -41,6 +41,7 @@ class EvalHook(Hook):
             metrics = self.task.evaluate(trainer.inner_model)
         state = trainer.state
         trainer.events.put_many(metrics, state.step, prefix="eval/")
+        trainer.flush()
         value = metrics[self.task.metric]
         self.last_was_best = self.task.is_better(value, state.best_metric)
         if self.last_was_best:

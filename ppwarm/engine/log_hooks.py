@@ -10,12 +10,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import paddle
 
-from ppwarm.engine.events import Writer
 from ppwarm.engine.hooks import Hook, StepResult
 
 if TYPE_CHECKING:
@@ -47,10 +45,10 @@ def console_line(trainer: Trainer, result: StepResult, ips: float, eta: float) -
 
 
 class MetricsHook(Hook):
-    """Puts every step's scalars into the trainer's event store; drains into writers (rank 0 only)."""
+    """Puts every step's scalars into the trainer's event store; the trainer flushes every log_interval."""
 
-    def __init__(self, writers: Sequence[Writer], log_interval: int, console: bool = True) -> None:
-        self.writers, self.log_interval, self.console = list(writers), log_interval, console
+    def __init__(self, log_interval: int, console: bool = True) -> None:
+        self.log_interval, self.console = log_interval, console
         self._before: dict[str, list[paddle.Tensor]] | None = None
         self._window_start = time.perf_counter()
         self._window_samples = 0
@@ -70,7 +68,8 @@ class MetricsHook(Hook):
         store.put_many(result.lrs, step, prefix="train/lr/")
         store.put("train/momentum", result.momentum, step)
         store.put("train/loss", result.losses["total"], step)
-        store.put_many({f"loss_{k}": v for k, v in result.losses.items() if k != "total"}, step, "train/")
+        terms = {f"loss_{k.removeprefix('loss_')}": v for k, v in result.losses.items() if k != "total"}
+        store.put_many(terms, step, "train/")
         store.put("train/grad_norm", result.grad_norm, step)
         store.put("train/loss_scale", trainer.amp.loss_scale(), step)
         self._window_samples += result.samples
@@ -99,18 +98,5 @@ class MetricsHook(Hook):
         per_step = elapsed / self.log_interval
         if self.console:
             log.info(console_line(trainer, result, ips, remaining * per_step))
-        self.drain(trainer)
+        trainer.flush()
         self._window_start, self._window_samples = time.perf_counter(), 0
-
-    def drain(self, trainer: Trainer) -> None:
-        records = trainer.events.drain()
-        for writer in self.writers:
-            writer.write(records)
-
-    def after_epoch(self, trainer: Trainer) -> None:
-        self.drain(trainer)
-
-    def after_train(self, trainer: Trainer) -> None:
-        self.drain(trainer)
-        for writer in self.writers:
-            writer.close()

@@ -28,6 +28,7 @@ from ppwarm.engine.log_hooks import MetricsHook
 from ppwarm.engine.resume import resume_point
 from ppwarm.engine.rng import restore_rng, seed_everything
 from ppwarm.engine.state import TrainState
+from ppwarm.engine.task_hooks import DatasetEpochHook
 from ppwarm.engine.trainer import Trainer
 from ppwarm.errors import ConfigError
 from ppwarm.lr.plan import SchedulePlan, extend_warmup, resolve_plan
@@ -96,11 +97,13 @@ def _restore(
 
 
 def _hooks(cfg: dict[str, Any], task: Task, world: distributed.World, evaluate: bool) -> list[Hook]:
+    """Dataset epoch, task hooks, metrics (a step's scalars first), NaN guard, evaluation, checkpoints."""
     out_dir = Path(cfg["output_dir"])
-    hooks: list[Hook] = []
+    hooks: list[Hook] = list(task.hooks)
     if world.is_main:
-        writers = [JsonlWriter(out_dir / "metrics.jsonl"), VisualDLWriter(out_dir / "vdl")]
-        hooks.append(MetricsHook(writers, cfg["log_interval"]))
+        hooks.append(MetricsHook(cfg["log_interval"]))
+    if hasattr(task.train_set, "set_epoch"):
+        hooks.insert(0, DatasetEpochHook(task.train_set))
     if cfg["nan_guard"]["enable"]:
         hooks.append(NanGuardHook(cfg["nan_guard"]))
     eval_hook = EvalHook(task, cfg["eval_interval"]) if evaluate and world.is_main else None
@@ -178,6 +181,9 @@ def run_training(
         world_size=world.size,
         ema=ema,
         rewarm_steps=cfg["nan_guard"]["rewarm_steps"],
+        writers=[JsonlWriter(out_dir / "metrics.jsonl"), VisualDLWriter(out_dir / "vdl")]
+        if world.is_main
+        else [],
     )
     trainer.train()
     if trainer.stop_reason is not None:

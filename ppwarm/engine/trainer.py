@@ -50,12 +50,14 @@ class Trainer:
         world_size: int = 1,
         ema: ModelEMA | None = None,
         rewarm_steps: int = 0,
+        writers: Sequence[Any] = (),
     ) -> None:
         self.model, self.inner_model, self.grouped = model, inner_model, grouped
         self.loader, self.sampler, self.plan, self.amp = loader, sampler, plan, amp
         self.state, self.hooks, self.world_size, self.ema = state, list(hooks), world_size, ema
         self.rewarm_steps = rewarm_steps
         self.events = EventStore()
+        self.writers = list(writers)  # rank 0's metrics.jsonl and VisualDL writers; empty on other ranks
         self.stop_reason: str | None = None
         self.apply_envelope()
 
@@ -66,6 +68,9 @@ class Trainer:
         while self.state.step < self.plan.total_steps and self.stop_reason is None:
             self._train_epoch()
         self._call("after_train")
+        self.flush()
+        for writer in self.writers:
+            writer.close()
         return self.state
 
     def _train_epoch(self) -> None:
@@ -81,10 +86,11 @@ class Trainer:
                 window = []
                 self._call("after_step", result)
                 if self.state.step >= self.plan.total_steps or self.stop_reason is not None:
-                    return
-        self.state.epoch += 1
-        self.state.batch_in_epoch = 0
-        self._call("after_epoch")
+                    break
+        if self.state.batch_in_epoch == len(self.sampler):  # the epoch is complete
+            self.state.epoch += 1
+            self.state.batch_in_epoch = 0
+            self._call("after_epoch")
 
     def run_step(self, window: list[Any]) -> StepResult:
         """One optimizer update from the micro-batches in `window`."""
@@ -140,6 +146,12 @@ class Trainer:
             getattr(hook, point)(self, *args)
 
     # ----- services for hooks ---------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write every scalar put so far to the writers (metrics.jsonl, VisualDL)."""
+        records = self.events.drain()
+        for writer in self.writers:
+            writer.write(records)
+
     def event(self, name: str, step: int, message: str) -> None:
         """Log an event and put `events/<name>` on the dashboard."""
         log.warning("event %s at step %d: %s", name, step, message)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import paddle
 
@@ -21,6 +22,7 @@ class Task:
     evaluate: Callable[[paddle.nn.Layer], dict[str, float]]
     metric: str
     mode: str = "max"
+    hooks: list[Any] = field(default_factory=list)  # extra trainer hooks (ppwarm.engine.hooks.Hook)
 
     def is_better(self, value: float, best: float | None) -> bool:
         if best is None:

@@ -7,8 +7,16 @@ from typing import Any
 
 from ppwarm.data.counts import batches_per_epoch
 
+
+def _det_size(cfg: dict[str, Any]) -> int:
+    from ppwarm.tasks.det import train_set_size
+
+    return train_set_size(cfg)
+
+
 TRAIN_SIZES: dict[str, Callable[[dict[str, Any]], int]] = {
     "toy": lambda cfg: cfg["toy"]["samples"],
+    "det": _det_size,
 }
 
 

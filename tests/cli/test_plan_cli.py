@@ -149,3 +149,23 @@ def test_plan_prints_groups_momentum_and_their_warnings(capsys):
     assert "!" not in out
     assert plan_main(["-c", y5, "--steps-per-epoch", "500", "-o", "lr.warmup.type=none"]) == 0
     assert "! optimizer.warmup_bias_lr is set but the run has no warmup" in capsys.readouterr().out
+
+
+def test_r50_recipe_reproduces_the_paper_on_8_gpus_and_scales_to_one(capsys):
+    """8 x 24 images: ~250K steps and ~4000 warmup steps; 1 x 24: LR / 8, warmup over the same images."""
+    r50 = str(REPO / "configs" / "ppyolo_r50_coco.yml")
+    plans = {}
+    for devices, batches in ((8, 611), (1, 4886)):
+        assert plan_main(["-c", r50, "--devices", str(devices), "--steps-per-epoch", str(batches)]) == 0
+        plans[devices] = resolve_plan(load_config(r50), devices, batches)
+    eight, one = plans[8], plans[1]
+    assert (eight.global_batch, eight.peak_lr, eight.total_steps, eight.warmup_steps) == (
+        192,
+        0.01,
+        247455,
+        3972,
+    )
+    assert (one.global_batch, one.peak_lr) == (24, 0.00125)
+    images_one, images_eight = one.warmup_steps * 24, eight.warmup_steps * 192
+    assert abs(images_one - images_eight) / images_eight < 1e-3, "the same warmup in images (up to rounding)"
+    assert one.milestone_steps == (243 * 4886, 324 * 4886)

@@ -1,0 +1,84 @@
+"""Detector training throughput on this machine: images/s of full steps and of the data loader alone.
+
+    python benchmarks/train_throughput.py [--size 320] [--batch 4] [--workers 2] [--steps 20]
+
+ppyolo_tiny on the synthetic demo set (generated under /tmp if missing). Prints one JSON object with
+train images/s (forward, backward, optimizer step, with the loader), loader-only images/s, and the peak
+resident memory of this process and of its loader workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+import paddle
+
+from ppwarm.data.det.coco import load_coco
+from ppwarm.data.det.dataset import DetTrainSet
+from ppwarm.data.det.demo import ensure_demo_coco
+from ppwarm.models.det.build import build_preset
+
+
+def timed_batches(loader, count: int, step=None) -> float:
+    """Images per second over `count` batches after two warm-up batches."""
+    seen, start = 0, None
+    for i, batch in enumerate(loader):
+        if i == 2:
+            start, seen = time.perf_counter(), 0
+        if step is not None:
+            step(batch)
+        seen += int(batch["image"].shape[0])
+        if i >= count + 1:
+            break
+    return seen / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=320)
+    parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--root", default="/tmp/ppwarm_bench_coco")
+    args = parser.parse_args()
+    root = Path(args.root)
+    ensure_demo_coco(root)
+    records, names, _, _ = load_coco(
+        root / "annotations/instances_train.json", root / "images/train", skip_empty=True
+    )
+    dataset = DetTrainSet(records, args.size, seed=0, mosaic=1.0)
+    loader = paddle.io.DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers)
+    loader_ips = timed_batches(loader, args.steps * 3)
+    model = build_preset("ppyolo_tiny", num_classes=len(names), input_size=args.size)
+    opt = paddle.optimizer.AdamW(learning_rate=1e-3, parameters=model.parameters())
+
+    def step(batch):
+        model(batch)["total"].backward()
+        opt.step()
+        opt.clear_grad()
+
+    train_ips = timed_batches(loader, args.steps, step)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "model": "ppyolo_tiny",
+                "size": args.size,
+                "batch": args.batch,
+                "workers": args.workers,
+                "train_images_per_s": round(train_ips, 2),
+                "loader_images_per_s": round(loader_ips, 1),
+                "peak_rss_mb": round(rss),
+                "peak_worker_rss_mb": round(workers),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

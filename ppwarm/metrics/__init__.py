@@ -1,0 +1,1 @@
+"""Metrics from well-kept libraries: COCO mAP through pycocotools."""
