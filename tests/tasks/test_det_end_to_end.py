@@ -153,3 +153,14 @@ def test_plan_counts_the_detection_set(trained, capsys):
     ann = json.loads((trained["root"] / "annotations" / "instances_train.json").read_text())
     assert len(ann["images"]) == 48
     assert "6 batches per epoch / accumulate 1 = 6 steps per epoch; 30 epochs = 180 steps" in out
+
+
+def test_model_info_tool_counts_parameters(trained, capsys):
+    from ppwarm.cli.model_info import main as info_main
+    from ppwarm.tasks.det import build_model
+
+    assert info_main(["-c", str(trained["path"])]) == 0
+    out = capsys.readouterr().out
+    model = build_model(trained["cfg"], 2)
+    params = sum(int(p.size) for p in model.parameters())  # running statistics included, as model_info counts
+    assert out.startswith(f"ppyolo_tiny at 128x128: {params / 1e6:.2f} M parameters")
