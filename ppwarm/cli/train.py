@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
-from ppwarm.engine.runner import TrainingStopped, run_training
+from ppwarm.engine.runner import OutOfMemoryStopped, TrainingStopped, run_training
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = load_config(args.config, args.opt)
     try:
         run_training(cfg, resume=args.resume, evaluate=args.eval, source=args.config)
+    except OutOfMemoryStopped as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 4
     except TrainingStopped as err:
         print(f"error: {err}", file=sys.stderr)
         return 3

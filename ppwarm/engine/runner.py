@@ -25,6 +25,7 @@ from ppwarm.engine.events import JsonlWriter, VisualDLWriter
 from ppwarm.engine.guard import NanGuardHook
 from ppwarm.engine.hooks import Hook
 from ppwarm.engine.log_hooks import MetricsHook
+from ppwarm.engine.oom import OutOfMemory, oom_advice
 from ppwarm.engine.resume import resume_point
 from ppwarm.engine.rng import restore_rng, seed_everything
 from ppwarm.engine.state import TrainState
@@ -45,6 +46,10 @@ log = logging.getLogger("ppwarm")
 
 class TrainingStopped(RuntimeError):
     """The run ended early for a reason the user must see (e.g. divergence); a checkpoint was written."""
+
+
+class OutOfMemoryStopped(TrainingStopped):
+    """The run ran out of memory; the last good state was saved and the message says what to change."""
 
 
 def setup_logging(output_dir: Path, world: distributed.World) -> None:
@@ -185,7 +190,13 @@ def run_training(
         if world.is_main
         else [],
     )
-    trainer.train()
+    try:
+        trainer.train()
+    except OutOfMemory as err:
+        for hook in trainer.hooks:
+            if isinstance(hook, CheckpointHook):
+                hook.save(trainer)
+        raise OutOfMemoryStopped(f"{err}\n{oom_advice(cfg, plan, source or 'CONFIG')}") from err
     if trainer.stop_reason is not None:
         raise TrainingStopped(trainer.stop_reason)
     return trainer.state

@@ -25,6 +25,7 @@ from ppwarm.engine.ema import ModelEMA
 from ppwarm.engine.events import EventStore
 from ppwarm.engine.guard import RewarmEnvelope
 from ppwarm.engine.hooks import Hook, StepResult
+from ppwarm.engine.oom import OutOfMemory, is_out_of_memory
 from ppwarm.engine.state import TrainState
 from ppwarm.lr.plan import SchedulePlan, extend_warmup
 from ppwarm.optim.build import GroupedOptimizer
@@ -82,7 +83,7 @@ class Trainer:
             self.state.batch_in_epoch += 1
             if len(window) == self.plan.accumulate or self.state.batch_in_epoch == len(self.sampler):
                 self._call("before_step")
-                result = self.run_step(window)
+                result = self._guarded_step(window)
                 window = []
                 self._call("after_step", result)
                 if self.state.step >= self.plan.total_steps or self.stop_reason is not None:
@@ -91,6 +92,17 @@ class Trainer:
             self.state.epoch += 1
             self.state.batch_in_epoch = 0
             self._call("after_epoch")
+
+    def _guarded_step(self, window: list[Any]) -> StepResult:
+        """run_step, turning an out-of-memory error into OutOfMemory with the data position rewound."""
+        try:
+            return self.run_step(window)
+        except Exception as err:
+            if not is_out_of_memory(err):
+                raise
+            self.state.batch_in_epoch -= len(window)
+            self.grouped.optimizer.clear_grad()
+            raise OutOfMemory(self.state.step, err) from err
 
     def run_step(self, window: list[Any]) -> StepResult:
         """One optimizer update from the micro-batches in `window`."""
