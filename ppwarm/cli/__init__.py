@@ -9,7 +9,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-TOOLS = ("plan", "train", "eval", "infer", "export", "make_demo_data", "model_info")
+TOOLS = ("plan", "train", "eval", "infer", "export", "make_demo_data", "model_info", "estimate_memory")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

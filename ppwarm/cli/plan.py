@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
+from ppwarm.engine.auto_batch import resolve_batch_size
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.lr.report import format_plan
 from ppwarm.lr.table import plan_table, write_csv
@@ -39,9 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)
+    cfg, chain = resolve_batch_size(cfg, args.config, args.opt, devices=args.devices)
     batches = args.steps_per_epoch or count_batches(cfg, args.devices)
     plan = resolve_plan(cfg, devices=args.devices, batches_per_epoch=batches)
     schedule = composite_schedule(cfg, plan)
+    if chain:
+        plan = replace(plan, reasons=(*chain, *plan.reasons))
     print(format_plan(plan, source=args.config))
     print(format_groups(schedule, weight_decay_scale(cfg["optimizer"], plan.global_batch)[1]))
     if args.csv:

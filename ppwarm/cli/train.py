@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
+from ppwarm.engine.auto_batch import resolve_batch_size
+from ppwarm.engine.distributed import world_size
 from ppwarm.engine.runner import OutOfMemoryStopped, TrainingStopped, run_training
 
 
@@ -32,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)
+    cfg, chain = resolve_batch_size(cfg, args.config, args.opt, devices=world_size())
+    for line in chain:
+        print(line, file=sys.stderr)
     try:
         run_training(cfg, resume=args.resume, evaluate=args.eval, source=args.config)
     except OutOfMemoryStopped as err:

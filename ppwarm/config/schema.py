@@ -16,7 +16,12 @@ RUN: Schema = {
         minimum=0,
         exclusive_minimum=True,
     ),
-    "batch_size": Integer(doc="Samples per device in one micro-batch.", default=8, minimum=1),
+    "batch_size": Integer(
+        doc="Samples per device in one micro-batch; auto = the largest that fits the memory budget.",
+        default=8,
+        minimum=1,
+        literals=("auto",),
+    ),
     "accumulate": Integer(
         doc="Micro-batches per optimizer update; auto = max(round(nominal_batch / (batch x devices)), 1).",
         default=1,
@@ -282,6 +287,21 @@ NAN_GUARD: Schema = {
     ),
 }
 
+MEMORY: Schema = {
+    "budget": String(
+        doc="Memory for batch_size: auto, e.g. 16GB; null = the GPU's or the free RAM.",
+        default=None,
+        nullable=True,
+    ),
+    "margin": Number(
+        doc="Share of the budget batch_size: auto may plan to use.",
+        default=0.8,
+        minimum=0,
+        maximum=1,
+        exclusive_minimum=True,
+    ),
+}
+
 DATA: Schema = {
     "num_workers": Integer(
         doc="DataLoader worker processes (0 = load in the training process).", default=0, minimum=0
@@ -386,6 +406,7 @@ SCHEMA: Schema = {
     "ema": EMA,
     "nan_guard": NAN_GUARD,
     "data": DATA,
+    "memory": MEMORY,
     "toy": TOY,
     "det": DET,
 }

@@ -26,9 +26,14 @@ class World:
         return self.rank == 0
 
 
+def world_size() -> int:
+    """Processes of this run as the launcher set them (1 without the launcher); no initialisation."""
+    return max(int(os.environ.get("PADDLE_TRAINERS_NUM", "1")), 1)
+
+
 def init_world() -> World:
     """The rank and number of processes of this run; initialises the parallel environment when > 1."""
-    size = int(os.environ.get("PADDLE_TRAINERS_NUM", "1"))
+    size = world_size()
     if size <= 1:
         return World()
     paddle.distributed.init_parallel_env()
