@@ -22,6 +22,7 @@ setup(
         "matplotlib>=3.5",
         "pycocotools>=2.0.6",  # COCO mAP for detection
         "tqdm>=4.60",  # evaluation progress bars
+        "rapidfuzz>=3.0",  # edit distance for text recognition
     ],
     extras_require={
         "cpu": ["paddlepaddle>=3.0"],

@@ -205,9 +205,9 @@ LR: Schema = {
 
 TRAIN: Schema = {
     "task": Choice(
-        doc="What to train: det (PP-YOLO-style detector) or toy (a tiny regression for tests and demos).",
+        doc="What to train: det (PP-YOLO-style detector), rec (CRNN text recognizer) or toy (tests, demos).",
         default="toy",
-        choices=("toy", "det"),
+        choices=("toy", "det", "rec"),
     ),
     "seed": Integer(doc="Seed of Python, NumPy and Paddle RNGs and of the data order.", default=0, minimum=0),
     "deterministic": Boolean(doc="Ask Paddle for deterministic GPU kernels (slower).", default=False),
@@ -217,6 +217,11 @@ TRAIN: Schema = {
     "eval_interval": Integer(doc="Evaluate every N epochs when training with --eval.", default=1, minimum=1),
     "weights": String(
         doc="Weights for eval/infer/export: a ppwarm checkpoint (EMA weights if any) or a .pdparams file.",
+        default=None,
+        nullable=True,
+    ),
+    "pretrained": String(
+        doc="Weights to start from, loaded by name and shape (a new head is re-initialised); not used by -r.",
         default=None,
         nullable=True,
     ),
@@ -396,6 +401,51 @@ DET: Schema = {
     "nms": DET_NMS,
 }
 
+REC_DATA: Schema = {
+    "root": String(
+        doc="Dataset folder (label files and dictionary are relative to it).", default="data/demo_rec/digits"
+    ),
+    "demo": Choice(
+        doc="Generate this synthetic demo set at root when it is missing; none = never.",
+        default="digits",
+        choices=("none", "digits", "alnum"),
+    ),
+    "train_files": ListOf(
+        doc="Training label files (path<TAB>label per line), relative to root.",
+        default=("train.txt",),
+        item=String(required=True),
+    ),
+    "train_ratios": NumberList(
+        doc="Sampling ratio of each training label file (1 = all lines).",
+        default=(1.0,),
+        minimum=0,
+        maximum=1,
+    ),
+    "val_file": String(doc="Validation label file, relative to root.", default="val.txt"),
+    "dict": String(doc="Character dictionary, one character per line, relative to root.", default="dict.txt"),
+    "use_space": Boolean(doc="Add the space character to the dictionary.", default=False),
+}
+
+REC: Schema = {
+    "model": Choice(
+        doc="Recognizer preset.", default="crnn_mv3_small", choices=("crnn_mv3_small", "crnn_mv3_large")
+    ),
+    "shape": ListOf(
+        doc="Input [channels, height, width].",
+        default=(3, 32, 100),
+        item=Integer(minimum=1, required=True),
+        length=3,
+    ),
+    "max_text_length": Integer(
+        doc="Longest label; longer ones are counted and skipped.", default=25, minimum=1
+    ),
+    "augment": Boolean(doc="Blur, noise, perspective and colour augmentation.", default=True),
+    "freeze_backbone_epochs": Integer(
+        doc="Train only neck and head for the first N epochs (fine-tuning).", default=0, minimum=0
+    ),
+    "data": REC_DATA,
+}
+
 SCHEMA: Schema = {
     **RUN,
     **TRAIN,
@@ -409,4 +459,5 @@ SCHEMA: Schema = {
     "memory": MEMORY,
     "toy": TOY,
     "det": DET,
+    "rec": REC,
 }

@@ -26,6 +26,7 @@ from ppwarm.engine.guard import NanGuardHook
 from ppwarm.engine.hooks import Hook
 from ppwarm.engine.log_hooks import MetricsHook
 from ppwarm.engine.oom import OutOfMemory, oom_advice
+from ppwarm.engine.pretrained import load_pretrained
 from ppwarm.engine.resume import resume_point
 from ppwarm.engine.rng import restore_rng, seed_everything
 from ppwarm.engine.state import TrainState
@@ -143,6 +144,8 @@ def run_training(
     setup_logging(out_dir, world)
     seed_everything(cfg["seed"], cfg["deterministic"])
     task = task or build_task(cfg)
+    if cfg["pretrained"] and not resume:
+        load_pretrained(task.model, cfg["pretrained"])
     model = distributed.convert_sync_bn(task.model, world, cfg["sync_bn"])
     sampler = EpochBatchSampler(
         len(task.train_set),

@@ -28,22 +28,29 @@ class DatasetEpochHook(Hook):
 
 
 class FreezePartHook(Hook):
-    """From epoch `from_epoch` on, the parameters whose names start with `prefix` stop training."""
+    """In epochs [from_epoch, until_epoch) the parameters whose names start with `prefix` do not train.
 
-    def __init__(self, prefix: str, from_epoch: int) -> None:
-        self.prefix, self.from_epoch = prefix, from_epoch
+    `until_epoch` None: frozen to the end (a detector's last epochs); from_epoch 0: frozen at the start
+    (fine-tuning a new head before the backbone moves).
+    """
+
+    def __init__(self, prefix: str, from_epoch: int, until_epoch: int | None = None) -> None:
+        self.prefix, self.from_epoch, self.until_epoch = prefix, from_epoch, until_epoch
         self.frozen = False
 
     def before_epoch(self, trainer: Trainer) -> None:
-        if self.frozen or trainer.state.epoch < self.from_epoch:
+        epoch = trainer.state.epoch
+        want = epoch >= self.from_epoch and (self.until_epoch is None or epoch < self.until_epoch)
+        if want == self.frozen:
             return
         names = [n for n in trainer.grouped.params if n.startswith(self.prefix)]
         for name in names:
-            trainer.grouped.params[name].stop_gradient = True
-        self.frozen = True
-        log.info(
-            "epoch %d: froze %d parameters under '%s' for the rest of the run",
-            trainer.state.epoch + 1,
-            len(names),
-            self.prefix,
+            trainer.grouped.params[name].stop_gradient = want
+        self.frozen = want
+        if not want:
+            log.info("epoch %d: %d parameters under '%s' train again", epoch + 1, len(names), self.prefix)
+            return
+        until = (
+            f"until epoch {self.until_epoch}" if self.until_epoch is not None else "for the rest of the run"
         )
+        log.info("epoch %d: froze %d parameters under '%s' %s", epoch + 1, len(names), self.prefix, until)

@@ -7,11 +7,13 @@ from typing import Any
 
 from ppwarm.tasks.base import Task
 from ppwarm.tasks.det import build_det_task
+from ppwarm.tasks.rec import build_rec_task
 from ppwarm.tasks.toy import build_toy_task
 
 TASKS: dict[str, Callable[[dict[str, Any]], Task]] = {
     "toy": build_toy_task,
     "det": build_det_task,
+    "rec": build_rec_task,
 }
 
 

@@ -14,9 +14,16 @@ def _det_size(cfg: dict[str, Any]) -> int:
     return train_set_size(cfg)
 
 
+def _rec_size(cfg: dict[str, Any]) -> int:
+    from ppwarm.tasks.rec import train_set_size
+
+    return train_set_size(cfg)
+
+
 TRAIN_SIZES: dict[str, Callable[[dict[str, Any]], int]] = {
     "toy": lambda cfg: cfg["toy"]["samples"],
     "det": _det_size,
+    "rec": _rec_size,
 }
 
 

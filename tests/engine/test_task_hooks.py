@@ -50,3 +50,15 @@ def test_dataset_hears_every_epoch(toy_config):
     task = replace(task, hooks=[DatasetEpochHook(dataset)])
     run_training(cfg, task=task)
     assert dataset.epochs == [0, 1, 2]
+
+
+def test_backbone_frozen_only_for_the_first_epochs(toy_config):
+    cfg = toy_config({"epochs": 3, "lr": {"warmup": {"epochs": 0.5}}, "ema": {"enable": False}})
+    task = build_toy_task(cfg)
+    snapshots = Snapshots()
+    task = replace(task, hooks=[FreezePartHook("backbone.", from_epoch=0, until_epoch=1), snapshots])
+    run_training(cfg, task=task)
+    final = task.model.backbone[0].weight.numpy()
+    starts = [s[0] for s in snapshots.seen] + [final]
+    assert np.array_equal(starts[0], starts[1]), "frozen in epoch 0"
+    assert not np.array_equal(starts[1], starts[3]), "training from epoch 1 on"

@@ -1,0 +1,26 @@
+"""The exported inference graph (dynamic batch and width) gives the same outputs as dygraph `predict`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import paddle
+
+from ppwarm.models.rec import build_crnn, export_crnn
+
+
+def test_export_round_trip_equals_dygraph(tmp_path: Path) -> None:
+    paddle.seed(0)
+    model = build_crnn(num_classes=7, scale=0.35, hidden_size=16)
+    prefix = str(tmp_path / "crnn")
+    export_crnn(model, prefix)
+    loaded = paddle.jit.load(prefix)
+    model.eval()
+    for batch, width in [(2, 100), (1, 320)]:
+        image = paddle.uniform([batch, 3, 32, width], min=-1.0, max=1.0)
+        ids, probs = model.predict(image)
+        ids_s, probs_s = loaded(image)
+        assert list(ids_s.shape) == [batch, width // 4]
+        np.testing.assert_array_equal(ids_s.numpy(), ids.numpy())
+        np.testing.assert_allclose(probs_s.numpy(), probs.numpy(), rtol=1e-5, atol=1e-6)
