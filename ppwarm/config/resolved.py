@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from ppwarm.config.loader import resolve_layer
 from ppwarm.config.schema import SCHEMA
 from ppwarm.config.yaml_io import dump_yaml, read_yaml_mapping
 from ppwarm.errors import ConfigError
+from ppwarm.fileio import write_text_atomically
 
 RESOLVED_NAME = "resolved_config.yml"
 DERIVED_KEY = "derived"
@@ -54,7 +53,7 @@ def write_resolved_config(cfg: dict, out_dir: str | Path, derived: dict | None =
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / RESOLVED_NAME
-    _write_atomic(target, text)
+    write_text_atomically(target, text)
     return target
 
 
@@ -68,31 +67,3 @@ def read_resolved_config(path: str | Path) -> tuple[dict, dict]:
     if not isinstance(derived, dict):
         raise ConfigError(f"{display}: {DERIVED_KEY} must be a mapping")
     return resolve_layer(Layer.from_tree(tree, display)), derived
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    """Write a temp file in the target's directory, fsync it, then rename it over the target."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 gives the file the usual umask-based mode (mkstemp would force 0o600).
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX only; Windows cannot open directories)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

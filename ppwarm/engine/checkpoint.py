@@ -17,11 +17,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import paddle
+
+from ppwarm.fileio import replace_atomically, write_text_atomically
 
 STEP_PATTERN = re.compile(r"^step_(\d+)\.pdckpt$")
 TEMP_PATTERN = re.compile(r"^\..+\.tmp-(\d+)$")
@@ -33,60 +35,21 @@ class CheckpointError(RuntimeError):
     """A checkpoint file is missing, truncated or not a checkpoint; the message names the file and cause."""
 
 
-def _temp_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make renames inside `directory` durable. Windows cannot open a directory; NTFS needs no sync."""
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(temp)` for a temp file beside `path`, sync it and rename it onto `path`.
-
-    If anything fails, `path` is untouched (old content or still absent) and the temp file is removed.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_path(path)
-    temp.unlink(missing_ok=True)  # a leftover could be a hard link to a live file: never write into it
-    try:
-        write(temp)
-        _fsync_file(temp)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-    return path
-
-
 def save_atomic(state: dict[str, Any], path: Path) -> Path:
     """`paddle.save(state, path)` such that `path` holds either its previous content or all of `state`.
 
     Returns `path`. Errors from pickling or the file system propagate after the temp file is removed.
     """
-    return _replace_atomically(Path(path), lambda temp: paddle.save(state, str(temp)))
+    return replace_atomically(Path(path), lambda temp: paddle.save(state, str(temp)))
 
 
 def _write_text_atomic(text: str, path: Path) -> Path:
-    return _replace_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    return write_text_atomically(path, text)
 
 
 def _link_atomic(source: Path, path: Path) -> Path:
     """Make `path` a second name of the finished file `source`, replacing whatever `path` was."""
-    return _replace_atomically(path, lambda temp: os.link(source, temp))
+    return replace_atomically(path, lambda temp: os.link(source, temp))
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

@@ -9,13 +9,13 @@ Boxes are the tight extent of each shape's drawn pixel mask (before later shapes
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
+
+from ppwarm.fileio import make_dir_atomically
 
 SHAPES = ("circle", "square", "triangle", "star", "diamond", "hexagon", "cross", "ring")
 SPLITS = ("train", "val")
@@ -177,21 +177,13 @@ def make_demo_coco(
     if not 0 < min_size <= max_size < 1:
         raise ValueError(f"need 0 < min_size <= max_size < 1, got {min_size}, {max_size}")
     root = Path(root)
-    if root.exists() and any(root.iterdir()):
-        raise FileExistsError(f"demo data target {root} exists and is not empty")
-    root.parent.mkdir(parents=True, exist_ok=True)
     spec = {"min_size": min_size, "max_size": max_size, "max_objects": max_objects}
-    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.partial-", dir=root.parent))
-    try:
+
+    def fill(folder: Path) -> None:
         for split, count in enumerate((num_train, num_val)):
-            _write_split(tmp, split, count, image_size, num_classes, seed, spec)
-        if root.exists():
-            root.rmdir()
-        tmp.rename(root)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return root
+            _write_split(folder, split, count, image_size, num_classes, seed, spec)
+
+    return make_dir_atomically(root, fill)
 
 
 def ensure_demo_coco(root: Path, **kwargs: Any) -> bool:

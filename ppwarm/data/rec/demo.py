@@ -9,13 +9,13 @@ give identical files. `DEMO_SETS` holds two presets with different fonts and dic
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
+
+from ppwarm.fileio import make_dir_atomically
 
 SPLITS = ("train", "val")
 
@@ -96,24 +96,16 @@ def make_demo_rec(
     if not charset or len(set(charset)) != len(charset) or not fonts:
         raise ValueError(f"demo set {name!r} needs a charset of distinct characters and at least one font")
     root = Path(root)
-    if root.exists() and any(root.iterdir()):
-        raise FileExistsError(f"demo data target {root} exists and is not empty")
-    root.parent.mkdir(parents=True, exist_ok=True)
     spec = dict(
         charset=charset, fonts=list(fonts), seed=seed, min_len=min_len, max_len=max_len, height=shape[1]
     )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.partial-", dir=root.parent))
-    try:
+
+    def fill(folder: Path) -> None:
         for split, count in enumerate((num_train, num_val)):
-            _write_split(tmp, split, count, spec)
-        (tmp / "dict.txt").write_text("".join(f"{c}\n" for c in charset), encoding="utf-8")
-        if root.exists():
-            root.rmdir()
-        tmp.rename(root)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    return root
+            _write_split(folder, split, count, spec)
+        (folder / "dict.txt").write_text("".join(f"{c}\n" for c in charset), encoding="utf-8")
+
+    return make_dir_atomically(root, fill)
 
 
 def ensure_demo_rec(root: Path, **kwargs: Any) -> bool:
