@@ -10,31 +10,15 @@ resident memory of this process and of its loader workers.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import time
 from pathlib import Path
 
 import paddle
+from _common import peak_rss_mb, print_result, timed_batches
 
 from ppwarm.data.det.coco import load_coco
 from ppwarm.data.det.dataset import DetTrainSet
 from ppwarm.data.det.demo import ensure_demo_coco
 from ppwarm.models.det.build import build_preset
-
-
-def timed_batches(loader, count: int, step=None) -> float:
-    """Images per second over `count` batches after two warm-up batches."""
-    seen, start = 0, None
-    for i, batch in enumerate(loader):
-        if i == 2:
-            start, seen = time.perf_counter(), 0
-        if step is not None:
-            step(batch)
-        seen += int(batch["image"].shape[0])
-        if i >= count + 1:
-            break
-    return seen / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -62,21 +46,19 @@ def main() -> None:
         opt.clear_grad()
 
     train_ips = timed_batches(loader, args.steps, step)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "model": "ppyolo_tiny",
-                "size": args.size,
-                "batch": args.batch,
-                "workers": args.workers,
-                "train_images_per_s": round(train_ips, 2),
-                "loader_images_per_s": round(loader_ips, 1),
-                "peak_rss_mb": round(rss),
-                "peak_worker_rss_mb": round(workers),
-            }
-        )
+    rss, workers = peak_rss_mb()
+    print_result(
+        {
+            "model": "ppyolo_tiny",
+            "size": args.size,
+            "batch": args.batch,
+            "workers": args.workers,
+            "steps": args.steps,
+            "train_images_per_s": round(train_ips, 2),
+            "loader_images_per_s": round(loader_ips, 1),
+            "peak_rss_mb": round(rss),
+            "peak_worker_rss_mb": round(workers),
+        }
     )
 
 

@@ -4,8 +4,9 @@ The flow: `measure` runs `ppwarm.engine.memory_probe` in a fresh process per (ba
 `fit_activations` fits what a batch adds on top of the baseline, `MemoryModel.estimate` predicts any
 (batch, side) without further probes, and `pick_batch_size` searches that prediction against a budget.
 
-Totals are CPU resident-set sizes (what the probes measure). The AMP O2 rows are GPU planning numbers: on
-CPU AMP is off, so they cannot be checked there.
+What is fitted is what the probes measured: Paddle's max-memory-allocated counter of the GPU when every
+probe ran on one (`device_keys`), else the process's peak resident-set size. The AMP O2 rows are GPU
+planning numbers: on CPU AMP is off, so they cannot be checked there.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ FLOAT_BYTES = 4
 MB = 1_000_000
 STATE_TENSORS = {"sgd": 0, "momentum": 1, "adam": 2, "adamw": 2}  # fp32 tensors per parameter
 PROBE_TIMEOUT = 900.0
-DET_BATCHES = (2, 4)  # probe batches at the configured side; the first is also used at a second side
+DET_BATCHES = (2, 8)  # probe batches at the configured side; the first is also used at a second side
 
 Point = tuple[int, "int | None"]
 
@@ -75,10 +76,20 @@ def _side_ratio(size: int | None, s0: int | None) -> float:
     return 1.0 if size is None or s0 is None else size / s0
 
 
-def fit_activations(points: Sequence[dict[str, Any]], s0: int | None = None) -> ActivationFit:
-    """Least-squares fit of `peak_rss_bytes - baseline_rss_bytes` to a + c * B * (S/s0)**2.
+GPU_KEYS = ("gpu_peak_bytes", "gpu_baseline_bytes")
+RSS_KEYS = ("peak_rss_bytes", "baseline_rss_bytes")
 
-    `points` are probe results (keys batch, size, peak_rss_bytes, baseline_rss_bytes); `s0` defaults to
+
+def device_keys(points: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """(peak key, baseline key) to fit: the GPU counters when every point has them, else peak RSS."""
+    on_gpu = all(p.get(GPU_KEYS[0]) is not None and p.get(GPU_KEYS[1]) is not None for p in points)
+    return GPU_KEYS if on_gpu and points else RSS_KEYS
+
+
+def fit_activations(points: Sequence[dict[str, Any]], s0: int | None = None) -> ActivationFit:
+    """Least-squares fit of peak minus baseline (keys from `device_keys`) to a + c * B * (S/s0)**2.
+
+    `points` are probe results (keys batch, size, the peak and baseline bytes); `s0` defaults to
     the side most points share. Exact points give the exact coefficients. Raises ValueError when the
     points do not vary B * (S/s0)**2 (two unknowns need two distinct values).
     """
@@ -88,7 +99,8 @@ def fit_activations(points: Sequence[dict[str, Any]], s0: int | None = None) -> 
     x = np.array([p["batch"] * _side_ratio(p["size"], s0) ** 2 for p in points], dtype=np.float64)
     if len(np.unique(x)) < 2:
         raise ValueError("the points need at least two distinct values of batch x (side/s0)^2 to fit")
-    y = np.array([p["peak_rss_bytes"] - p["baseline_rss_bytes"] for p in points], dtype=np.float64)
+    peak, baseline = device_keys(points)
+    y = np.array([p[peak] - p[baseline] for p in points], dtype=np.float64)
     (a, c), *_ = np.linalg.lstsq(np.stack([np.ones_like(x), x], axis=1), y, rcond=None)
     return ActivationFit(float(a), float(c), s0)
 
@@ -109,6 +121,7 @@ class MemoryEstimate:
     coefficients: ActivationFit
     amp_level: str | None = None
     budget_bytes: int | None = None
+    measured: str = "CPU peak RSS"
 
     ROWS = ("parameters", "gradients", "optimizer_state", "master_weights", "input_batch", "activations")
 
@@ -120,7 +133,9 @@ class MemoryEstimate:
         """One row per component in MB (1e6 bytes), then the total against the budget (when known)."""
         budget = budget_bytes if budget_bytes is not None else self.budget_bytes
         side = f", input {self.size}" if self.size is not None else ""
-        lines = [f"memory estimate: batch {self.batch}{side}, AMP {self.amp_level or 'off'}"]
+        lines = [
+            f"memory estimate: batch {self.batch}{side}, AMP {self.amp_level or 'off'} ({self.measured})"
+        ]
         for name in (*self.ROWS, "overhead"):
             lines.append(f"  {name:<16} {getattr(self, name) / MB:>10.1f} MB")
         lines.append(f"  {'total':<16} {self.total / MB:>10.1f} MB")
@@ -146,6 +161,7 @@ class MemoryModel:
     baseline_bytes: int
     fit: ActivationFit
     points: list[dict[str, Any]] = field(default_factory=list)
+    measured: str = "CPU peak RSS"
 
     def input_bytes(self, batch: int, size: int | None) -> int:
         """B x 3 x S x S x 4 for detection, else B x one sample's bytes."""
@@ -172,11 +188,12 @@ class MemoryModel:
             overhead=max(self.baseline_bytes - 2 * weights - state, 0),
             coefficients=self.fit,
             amp_level=amp_level,
+            measured=self.measured,
         )
 
 
 def default_points(cfg: dict[str, Any]) -> list[Point]:
-    """3 probes for detection (batches 2 and 4 at the configured side, batch 2 at ~3/4 of it), else 2."""
+    """3 probes for detection (batches 2 and 8 at the configured side, batch 2 at ~3/4 of it), else 2."""
     if cfg["task"] != "det":
         batch = cfg["batch_size"]
         return [(batch, None), (4 * batch, None)]
@@ -220,15 +237,17 @@ def build_memory_model(
     cfg = load_config(config_path, list(overrides))
     results = measure(config_path, overrides, points or default_points(cfg))
     first = results[0]
+    baseline_key = device_keys(results)[1]
     return MemoryModel(
         task=first["task"],
         optimizer=cfg["optimizer"]["type"],
         params=first["params"],
         param_tensors=first["param_tensors"],
         sample_bytes=first["sample_bytes"],
-        baseline_bytes=int(np.median([r["baseline_rss_bytes"] for r in results])),
+        baseline_bytes=int(np.median([r[baseline_key] for r in results])),
         fit=fit_activations(results, s0=cfg["det"]["input_size"] if cfg["task"] == "det" else None),
         points=results,
+        measured="GPU max allocated" if baseline_key == GPU_KEYS[1] else "CPU peak RSS",
     )
 
 

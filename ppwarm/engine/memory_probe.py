@@ -6,10 +6,12 @@ peak RSS so far as the baseline, then runs two full training updates at batch B 
 detection) and prints ONE JSON line:
 
     {"batch", "size", "peak_rss_bytes", "baseline_rss_bytes", "params", "param_tensors",
-     "sample_bytes", "task", "gpu_peak_bytes"}
+     "sample_bytes", "task", "gpu_peak_bytes", "gpu_baseline_bytes"}
 
 Peak RSS is `ru_maxrss`, a process-lifetime maximum, which is why every point needs a fresh process.
 `baseline_rss_bytes` is that maximum right after the warm-up, so `peak - baseline` is what batch B adds.
+On a GPU the two `gpu_*` keys are the same pair read from Paddle's max-memory-allocated counter (also a
+lifetime maximum); elsewhere they are null.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def run_probe(config: str, overrides: Sequence[str], batch: int, size: int | Non
     grouped = build_optimizer(task.model, cfg, plan)
     task.model.train()
     _update(task.model, grouped, _warmup_batch(task.train_set, size))
-    baseline = peak_rss_bytes()
+    baseline, gpu_baseline = peak_rss_bytes(), _gpu_peak()
     data = make_batch(task.train_set, batch)
     for _ in range(updates):
         _update(task.model, grouped, data)
@@ -106,6 +108,7 @@ def run_probe(config: str, overrides: Sequence[str], batch: int, size: int | Non
         "sample_bytes": sample_bytes(task.train_set),
         "task": cfg["task"],
         "gpu_peak_bytes": _gpu_peak(),
+        "gpu_baseline_bytes": gpu_baseline,
     }
 
 

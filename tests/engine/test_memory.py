@@ -41,6 +41,20 @@ def test_fit_without_sides_is_linear_in_batch_and_rejects_one_point():
         fit_activations([synthetic_point(8, None, 1e5, 3e3, None)] * 2)
 
 
+def test_fit_uses_gpu_counters_when_every_probe_ran_on_a_gpu():
+    a, c = 3e6, 5e6
+    points = []
+    for b in (2, 4, 8):
+        point = synthetic_point(b, None, 1e9, 1e9, None)  # host RSS: a different, wrong model
+        gpu = ActivationFit(a, c, None)(b)
+        points.append({**point, "gpu_baseline_bytes": 7e8, "gpu_peak_bytes": 7e8 + gpu})
+    fit = fit_activations(points)
+    assert (fit.a, fit.c) == (pytest.approx(a), pytest.approx(c))
+    points[1]["gpu_peak_bytes"] = None  # one probe without a GPU: fall back to RSS for all
+    fit = fit_activations(points)
+    assert (fit.a, fit.c) == (pytest.approx(1e9), pytest.approx(1e9))
+
+
 def test_pick_batch_size_returns_exact_largest_fitting_batch_and_accumulate():
     # total(B) = 100 MB + 7 MB x B; 0.8 x 1000 MB = 800 MB -> B <= 100 exactly.
     def total(batch: int) -> float:
@@ -104,3 +118,22 @@ def test_toy_estimate_matches_a_measured_probe_at_a_third_batch():
     predicted = model.estimate(1024).total
     assert predicted == pytest.approx(measured["peak_rss_bytes"], rel=0.05)
     assert model.params == measured["params"] == 162
+
+
+def test_memory_model_takes_its_baseline_from_the_gpu_counters(monkeypatch):
+    import ppwarm.engine.memory as memory
+
+    extra = {"params": 1000, "param_tensors": 4, "sample_bytes": 400, "task": "toy"}
+    points = [
+        {
+            **synthetic_point(b, None, 1e9, 1e9, None),
+            **extra,
+            "gpu_baseline_bytes": 7e8 + b,
+            "gpu_peak_bytes": 9e8,
+        }
+        for b in (2, 4, 8)
+    ]
+    monkeypatch.setattr(memory, "measure", lambda *args, **kwargs: points)
+    model = build_memory_model(TOY_CONFIG, [], points=[(2, None), (4, None), (8, None)])
+    assert model.baseline_bytes == 7e8 + 4  # median of the GPU baselines, not of host RSS (5e8)
+    assert "(GPU max allocated)" in model.estimate(4).table()
