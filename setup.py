@@ -23,6 +23,7 @@ setup(
         "pycocotools>=2.0.6",  # COCO mAP for detection
         "tqdm>=4.60",  # evaluation progress bars
         "rapidfuzz>=3.0",  # edit distance for text recognition
+        "lmdb>=1.0",  # PaddleOCR-style LMDB text-recognition datasets
     ],
     extras_require={
         "cpu": ["paddlepaddle>=3.0"],

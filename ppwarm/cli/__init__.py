@@ -9,7 +9,17 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-TOOLS = ("plan", "train", "eval", "infer", "export", "make_demo_data", "model_info", "estimate_memory")
+TOOLS = (
+    "plan",
+    "train",
+    "eval",
+    "infer",
+    "export",
+    "make_demo_data",
+    "label_to_lmdb",
+    "model_info",
+    "estimate_memory",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

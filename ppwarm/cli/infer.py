@@ -1,4 +1,8 @@
-"""`infer`: detect objects in images and draw them: tools/infer.py -c CFG -o weights=PATH --image IMG|DIR."""
+"""`infer`: tools/infer.py -c CFG -o weights=PATH --image IMG|DIR.
+
+task det: detect objects, print them and draw them into --out. task rec: print path<TAB>text<TAB>confidence
+per image (see `cli/rec.py`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +19,7 @@ from ppwarm.config import add_config_args, load_config
 from ppwarm.errors import ConfigError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+DEFAULT_OUT, DEFAULT_THRESHOLD = "output/infer", 0.3
 
 
 def image_paths(target: str) -> list[Path]:
@@ -63,8 +69,8 @@ def draw(image: np.ndarray, rows: np.ndarray, names: list[str]) -> np.ndarray:
     return out
 
 
-@reports_config_errors
-def main(argv: Sequence[str] | None = None) -> int:
+def infer_det(cfg: dict[str, Any], paths: list[Path], out_dir: Path, threshold: float) -> int:
+    """Print the boxes scoring at least `threshold` per image and draw them into `out_dir`; returns 0."""
     import cv2
     import paddle
 
@@ -72,32 +78,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ppwarm.engine.weights import load_weights
     from ppwarm.tasks.det import build_model, load_det_data
 
-    parser = argparse.ArgumentParser(prog="ppwarm infer", description=__doc__)
-    add_config_args(parser)
-    parser.add_argument("--image", required=True, help="an image file or a folder of images")
-    parser.add_argument("--out", default="output/infer", help="folder for the drawn images")
-    parser.add_argument(
-        "--threshold", type=float, default=0.3, help="draw and print boxes scoring at least this"
-    )
-    args = parser.parse_args(argv)
-    cfg = load_config(args.config, args.opt)
-    if cfg["task"] != "det":
-        raise ConfigError(f"task = {cfg['task']!r}: infer supports det")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    paths = image_paths(args.image)
     names = load_det_data(cfg).class_names
     model = build_model(cfg, len(names))
     load_weights(model, cfg["weights"])
     model.eval()
-    out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     with paddle.no_grad():
         for path in paths:
             image = load_image(path)
             rows = detect(model, image, cfg["det"]["eval_size"])
-            rows = rows[rows[:, 1] >= args.threshold]
+            rows = rows[rows[:, 1] >= threshold]
             cv2.imwrite(str(out_dir / path.name), draw(image, rows, names))
             found = ", ".join(f"{names[int(r[0])]} {r[1]:.2f}" for r in rows) or "nothing"
             print(f"{path}: {found}")
     print(f"drawn images in {out_dir}")
     return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ppwarm infer", description=__doc__)
+    add_config_args(parser)
+    parser.add_argument("--image", required=True, help="an image file or a folder of images")
+    parser.add_argument("--out", help=f"det: folder for the drawn images (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help=f"det: draw and print boxes scoring at least this (default {DEFAULT_THRESHOLD})",
+    )
+    return parser
+
+
+@reports_config_errors
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cfg = load_config(args.config, args.opt)
+    task = cfg["task"]
+    if task not in ("det", "rec"):
+        raise ConfigError(f"task = {task!r}: infer supports det and rec")
+    if task == "rec" and (args.out is not None or args.threshold is not None):
+        raise ConfigError("--out and --threshold are for task det; rec prints path, text and confidence")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    paths = image_paths(args.image)
+    if task == "rec":
+        from ppwarm.cli.rec import infer_rec
+
+        return infer_rec(cfg, paths)
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    return infer_det(cfg, paths, Path(args.out or DEFAULT_OUT), threshold)

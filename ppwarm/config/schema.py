@@ -405,23 +405,33 @@ REC_DATA: Schema = {
     "root": String(
         doc="Dataset folder (label files and dictionary are relative to it).", default="data/demo_rec/digits"
     ),
+    "format": Choice(
+        doc="labels: train_files/val_file are PaddleOCR label files; lmdb: they are folders, each searched "
+        "for PaddleOCR LMDB environments (subfolders holding data.mdb).",
+        default="labels",
+        choices=("labels", "lmdb"),
+    ),
     "demo": Choice(
-        doc="Generate this synthetic demo set at root when it is missing; none = never.",
+        doc="Generate this synthetic demo set (label files) at root when it is missing; none = never; "
+        "ignored with format: lmdb.",
         default="digits",
-        choices=("none", "digits", "alnum"),
+        choices=("none", "digits", "hex", "alnum"),
     ),
     "train_files": ListOf(
-        doc="Training label files (path<TAB>label per line), relative to root.",
+        doc="Training label files (path<TAB>label per line), or LMDB folders with format: lmdb; "
+        "relative to root.",
         default=("train.txt",),
         item=String(required=True),
     ),
     "train_ratios": NumberList(
-        doc="Sampling ratio of each training label file (1 = all lines).",
+        doc="Sampling ratio of each train_files entry (1 = all its lines or LMDB records).",
         default=(1.0,),
         minimum=0,
         maximum=1,
     ),
-    "val_file": String(doc="Validation label file, relative to root.", default="val.txt"),
+    "val_file": String(
+        doc="Validation label file, or LMDB folder with format: lmdb; relative to root.", default="val.txt"
+    ),
     "dict": String(doc="Character dictionary, one character per line, relative to root.", default="dict.txt"),
     "use_space": Boolean(doc="Add the space character to the dictionary.", default=False),
 }

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 import paddle
-import yaml
+
+from ppwarm.deploy.runtime import create_cpu_predictor, read_infer_cfg, run_predictor, write_infer_cfg
 
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
@@ -45,39 +46,18 @@ def export_detector(model: paddle.nn.Layer, out_dir: Path, input_size: int, clas
         "letterbox_pad_value": 114,
         "output": "detections [N, 6] (label, score, x1, y1, x2, y2), counts [B]",
     }
-    (out_dir / "infer_cfg.yml").write_text(yaml.safe_dump(info, sort_keys=False), encoding="utf-8")
+    write_infer_cfg(out_dir, info)
     return prefix
-
-
-def _model_file(out_dir: Path) -> Path:
-    for name in ("model.json", "model.pdmodel"):
-        if (out_dir / name).is_file():
-            return out_dir / name
-    raise FileNotFoundError(f"no exported model (model.json or model.pdmodel) in {out_dir}")
 
 
 class InferenceRunner:
     """The exported detector through Paddle Inference (CPU here; the same API takes a GPU config)."""
 
     def __init__(self, out_dir: Path) -> None:
-        from paddle import inference
-
-        config = inference.Config(str(_model_file(out_dir)), str(out_dir / "model.pdiparams"))
-        config.disable_gpu()
-        config.disable_glog_info()
-        # paddlepaddle 3.3.1 (CPU): the oneDNN pass that fuses conv + activation into FusedConv2dOp
-        # crashes (SIGSEGV) on this graph; without oneDNN the outputs equal dygraph exactly.
-        config.disable_mkldnn()
-        self.predictor = inference.create_predictor(config)
-        self.info: dict[str, Any] = yaml.safe_load((out_dir / "infer_cfg.yml").read_text(encoding="utf-8"))
+        self.predictor = create_cpu_predictor(out_dir)
+        self.info: dict[str, Any] = read_infer_cfg(out_dir)
 
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`image` float32 [B, 3, S, S] (normalised); returns (detections, counts) as numpy arrays."""
-        handle = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
-        handle.reshape(list(image.shape))
-        handle.copy_from_cpu(np.ascontiguousarray(image, dtype=np.float32))
-        self.predictor.run()
-        outputs = [
-            self.predictor.get_output_handle(n).copy_to_cpu() for n in self.predictor.get_output_names()
-        ]
+        outputs = run_predictor(self.predictor, image)
         return outputs[0], outputs[1]

@@ -34,7 +34,8 @@ def load_weights(model: paddle.nn.Layer, path: str | None) -> str:
     if wrong or missing:
         raise ConfigError(
             f"weights = {path!r} do not fit this model: {len(missing)} missing, {len(wrong)} with "
-            f"other shapes (e.g. {(missing + wrong)[:3]}); check det.model and the dataset's classes"
+            f"other shapes (e.g. {(missing + wrong)[:3]}); check det.model / rec.model and the dataset's "
+            "classes or dictionary"
         )
     model.set_state_dict(state)
     log.info("loaded %s weights from %s", which, path)

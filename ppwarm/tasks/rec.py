@@ -1,4 +1,4 @@
-"""The text-recognition task: a CRNN on PaddleOCR-format label files (a synthetic demo set by default).
+"""The text-recognition task: a CRNN on PaddleOCR label files or LMDB (a synthetic demo set by default).
 
 Metrics: exact-match accuracy (`acc`, selects the best model) and normalised edit distance.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +21,42 @@ def _root(cfg: dict[str, Any]) -> Path:
 
 
 def load_rec_data(cfg: dict[str, Any]):
-    """(char_dict, train samples, val samples) of the configured set; generates the demo set if asked."""
+    """(char_dict, train samples, val samples) of the configured set; generates the demo set if asked.
+
+    Samples are ``(image_path, text)`` lists, or `LmdbRecords` with ``rec.data.format: lmdb``.
+    """
     from ppwarm.data.rec.demo import DEMO_SETS, ensure_demo_rec
     from ppwarm.data.rec.dictionary import load_dict
     from ppwarm.data.rec.labels import load_label_files
 
     rec, data, root = cfg["rec"], cfg["rec"]["data"], _root(cfg)
-    if data["demo"] != "none" and ensure_demo_rec(root, shape=tuple(rec["shape"]), **DEMO_SETS[data["demo"]]):
-        log.info("generated the synthetic %s text-line set at %s", data["demo"], root)
+    use_lmdb = data["format"] == "lmdb"
+    demo = data["demo"] if not use_lmdb else "none"  # the demo sets are label files
+    if demo != "none" and ensure_demo_rec(root, shape=tuple(rec["shape"]), **DEMO_SETS[demo]):
+        log.info("generated the synthetic %s text-line set at %s", demo, root)
     if len(data["train_ratios"]) != len(data["train_files"]):
         raise ConfigError(
             f"rec.data.train_ratios = {data['train_ratios']}: one ratio per train file "
             f"({len(data['train_files'])})"
         )
-    for name in (*data["train_files"], data["val_file"], data["dict"]):
-        if not (root / name).is_file():
-            raise ConfigError(f"rec.data: {root / name} does not exist (rec.data.root = {root})")
+    kind, exists = ("folder", Path.is_dir) if use_lmdb else ("file", Path.is_file)
+    for name in (*data["train_files"], data["val_file"]):
+        if not exists(root / name):
+            raise ConfigError(
+                f"rec.data: {root / name} does not exist or is not a {kind} "
+                f"(rec.data.format = {data['format']}, rec.data.root = {root})"
+            )
+    if not (root / data["dict"]).is_file():
+        raise ConfigError(f"rec.data: {root / data['dict']} does not exist (rec.data.root = {root})")
     chars = load_dict(root / data["dict"], use_space=data["use_space"])
     files = [(root / f, r) for f, r in zip(data["train_files"], data["train_ratios"])]
-    train, report = load_label_files(files, root, chars, rec["max_text_length"], cfg["seed"])
-    val, val_report = load_label_files(
-        [(root / data["val_file"], 1.0)], root, chars, rec["max_text_length"], 0
+    if use_lmdb:  # imported only here: label-file users need no lmdb package
+        from ppwarm.data.rec.lmdb_source import load_lmdb_folders as load
+    else:
+        load = partial(load_label_files, image_root=root)
+    train, report = load(files, char_dict=chars, max_text_length=rec["max_text_length"], seed=cfg["seed"])
+    val, val_report = load(
+        [(root / data["val_file"], 1.0)], char_dict=chars, max_text_length=rec["max_text_length"], seed=0
     )
     for split, rep in (("train", report), ("val", val_report)):
         if rep.summary():
@@ -72,7 +88,23 @@ def evaluate_recognizer(model, dataset, chars, batch_size: int = 64) -> dict[str
             predictions += [chars.decode(seq) for seq, _ in ctc_greedy_decode(indices.numpy(), probs.numpy())]
     if was_training:
         model.train()
+    explain_blank_output(predictions)
     return text_metrics(predictions, dataset.texts)
+
+
+def explain_blank_output(predictions: list[str]) -> bool:
+    """Log why accuracy is 0 when every prediction is empty (the CTC blank plateau); True if it logged."""
+    if not predictions or any(predictions):
+        return False
+    log.warning(
+        "eval: all %d predictions are empty: the model still emits only CTC blanks, so acc and "
+        "norm_edit_dis are 0. A recognizer trained from scratch or with a re-initialised head sits there "
+        "for the first hundred or more updates (the loss falls slowly) before characters appear. If it "
+        "persists, check that rec.data.dict lists the labels' characters (the label report), that the LR "
+        "is not tiny (tools/plan.py), and the backbone lr_mult when fine-tuning.",
+        len(predictions),
+    )
+    return True
 
 
 def build_rec_model(cfg: dict[str, Any], num_classes: int):

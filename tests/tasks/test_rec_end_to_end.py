@@ -1,27 +1,39 @@
-"""The recognizer end to end on generated text lines: it learns to read digits.
+"""The recognizer end to end on generated text lines, with the shipped configs' optimizer and schedule.
 
-400 updates of batch 32 on 320 digit lines; measured on this machine: accuracy 0.48 on 64 validation lines
-(CTC sits on a blank plateau for about 250 updates first). The fine-tune-beats-scratch comparison of the
-OCR issue is not in yet: at 90 updates both still read nothing.
+One digits model is trained from scratch with configs/ocr_rec.yml (400 updates of batch 32 on 320 lines)
+and shared by the module. Measured on this machine: CTC sits on its blank plateau for about 200 updates,
+then accuracy reaches 0.48 (normalised edit distance 0.84) on 64 validation lines. Fine-tuning it with
+configs/ocr_rec_finetune.yml on 320 hex lines (slanted fonts, 16 characters, a re-initialised head,
+backbone at 0.1x the LR) reaches edit distance 0.54 (accuracy 0.08) after 200 updates, while the same
+200 updates from scratch still read nothing (0.0). Exact-match accuracy is still low at that budget, so
+the transfer test compares edit distance.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ppwarm.config import load_config
 from ppwarm.data.rec.demo import DEMO_SETS, make_demo_rec
 from ppwarm.engine.events import read_jsonl
 from ppwarm.engine.runner import run_training
+from ppwarm.tasks.rec import explain_blank_output
 
 REPO = Path(__file__).resolve().parents[2]
 DIGITS_ACC_FLOOR = 0.3
+DIGITS_NED_FLOOR = 0.7
+FINETUNE_NED_FLOOR = 0.3  # measured 0.54 at 200 updates
+FINETUNE_MARGIN = 0.25  # fine-tune minus scratch edit distance; measured 0.54 - 0.0
 
 
-def rec_config(base: Path, name: str, root: Path, epochs: int, **extra) -> dict:
-    data = yaml.safe_load((REPO / "configs" / "ocr_rec.yml").read_text())
+def rec_config(base: Path, config: str, name: str, root: Path, epochs: int, **extra) -> dict:
+    data = yaml.safe_load((REPO / "configs" / config).read_text())
+    if "_BASE_" in data:
+        data["_BASE_"] = str(REPO / "configs" / data["_BASE_"])
     data.update(
         {
             "output_dir": str(base / name),
@@ -31,8 +43,7 @@ def rec_config(base: Path, name: str, root: Path, epochs: int, **extra) -> dict:
             "data": {"num_workers": 0},
         }
     )
-    data["rec"]["data"] = {"root": str(root), "demo": "none"}
-    data["lr"]["base"] = 0.004
+    data.setdefault("rec", {})["data"] = {"root": str(root), "demo": "none"}
     data.update(extra)
     path = base / f"{name}.yml"
     path.write_text(yaml.safe_dump(data))
@@ -44,9 +55,51 @@ def final(cfg: dict, tag: str) -> float:
     return value
 
 
-def test_learns_to_read_digits(tmp_path):
-    digits = make_demo_rec(tmp_path / "digits", num_train=320, num_val=64, seed=1, **DEMO_SETS["digits"])
-    cfg = rec_config(tmp_path, "pre", digits, epochs=40)
+@pytest.fixture(scope="module")
+def digits_model(tmp_path_factory) -> dict:
+    """The config of a digits recognizer trained from scratch with configs/ocr_rec.yml (run once)."""
+    base = tmp_path_factory.mktemp("rec")
+    digits = make_demo_rec(base / "digits", num_train=320, num_val=64, seed=1, **DEMO_SETS["digits"])
+    cfg = rec_config(base, "ocr_rec.yml", "pre", digits, epochs=40)
     run_training(cfg, evaluate=True)
-    assert final(cfg, "acc") > DIGITS_ACC_FLOOR
-    assert final(cfg, "norm_edit_dis") > 0.7
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def hex_set(tmp_path_factory) -> Path:
+    return make_demo_rec(
+        tmp_path_factory.mktemp("hex") / "set", num_train=320, num_val=64, seed=2, **DEMO_SETS["hex"]
+    )
+
+
+def test_learns_to_read_digits(digits_model):
+    assert final(digits_model, "acc") > DIGITS_ACC_FLOOR
+    assert final(digits_model, "norm_edit_dis") > DIGITS_NED_FLOOR
+
+
+def log_text(cfg: dict) -> str:
+    return (Path(cfg["output_dir"]) / "train.log").read_text(encoding="utf-8")
+
+
+def test_finetune_from_pretrained_beats_scratch(digits_model, hex_set, tmp_path):
+    pretrained = str(Path(digits_model["output_dir"]) / "checkpoints" / "best.pdckpt")
+    tuned = rec_config(tmp_path, "ocr_rec_finetune.yml", "ft", hex_set, epochs=20, pretrained=pretrained)
+    scratch = rec_config(tmp_path, "ocr_rec_finetune.yml", "sc", hex_set, epochs=20, pretrained=None)
+    assert tuned["optimizer"]["parts"]["backbone"]["lr_mult"] == 0.1  # the preset under test
+    run_training(tuned, evaluate=True)
+    run_training(scratch, evaluate=True)
+    assert "the head is re-initialised" in log_text(tuned)
+    tuned_ned, scratch_ned = final(tuned, "norm_edit_dis"), final(scratch, "norm_edit_dis")
+    assert tuned_ned > FINETUNE_NED_FLOOR, (tuned_ned, scratch_ned)
+    assert tuned_ned > scratch_ned + FINETUNE_MARGIN, (tuned_ned, scratch_ned)
+    if scratch_ned == 0.0:  # still on the blank plateau: the log must say why
+        assert "predictions are empty" in log_text(scratch)
+
+
+def test_blank_plateau_is_explained(caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("ppwarm"), "propagate", True)  # training turns it off
+    with caplog.at_level(logging.WARNING, logger="ppwarm"):
+        assert explain_blank_output(["", "", ""])
+    assert "all 3 predictions are empty" in caplog.text and "CTC blanks" in caplog.text
+    assert not explain_blank_output(["", "7", ""])
+    assert not explain_blank_output([])

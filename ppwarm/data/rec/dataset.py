@@ -1,4 +1,8 @@
-"""Paddle dataset for text recognition: one sample per ``(image_path, text)`` pair, in the model contract.
+"""Paddle dataset for text recognition: one sample per record of a sample source, in the model contract.
+
+A sample source holds the texts and loads image ``i`` as RGB uint8: `ImageFiles` reads ``(image_path,
+text)`` pairs from disk, `lmdb_source.LmdbRecords` reads PaddleOCR LMDB records. Everything after loading
+(augmentation, resize and normalisation, label encoding) is `RecDataset`'s, the same for every source.
 
 Reproducibility: sample ``i`` of epoch ``e`` draws every augmentation choice from
 ``np.random.default_rng([seed, e, i])``, so it is the same in any worker, in any order, after any resume.
@@ -7,6 +11,9 @@ when the iterator is created, so later calls do not reach them).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, Union
 
 import cv2
 import numpy as np
@@ -37,16 +44,48 @@ def read_rgb(path: str) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
+class SampleSource(Protocol):
+    """What `RecDataset` reads: `texts` in sample order and `load_image(i)`, RGB uint8 ``[H, W, 3]``.
+
+    `load_image` may run in any DataLoader worker process; it raises (naming the sample) when the image
+    cannot be read or decoded.
+    """
+
+    texts: list[str]
+
+    def __len__(self) -> int: ...
+
+    def load_image(self, index: int) -> np.ndarray: ...
+
+
+class ImageFiles:
+    """Sample source of ``(image_path, text)`` pairs (from `labels.load_label_files`): images read by path."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
+        self.paths = [path for path, _ in pairs]
+        self.texts = [text for _, text in pairs]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def load_image(self, index: int) -> np.ndarray:
+        return read_rgb(self.paths[index])
+
+
+Samples = Union[Sequence[tuple[str, str]], SampleSource]
+
+
 class RecDataset(Dataset):
     """Samples ``{image [3,H,W] f32 in [-1,1], label [max_text_length] i64, length i64, index i64}``.
 
-    `samples` come from `labels.load_label_files` (already filtered); a text the dictionary cannot encode
-    raises at construction rather than mid-epoch. `augment` enables `transforms.augment` (training only).
+    `samples` is a `SampleSource` or a list of ``(image_path, text)`` pairs (read as `ImageFiles`), already
+    filtered by the loader; a text the dictionary cannot encode raises at construction rather than
+    mid-epoch. `augment` enables `transforms.augment` (training only).
     """
 
     def __init__(
         self,
-        samples: list[tuple[str, str]],
+        samples: Samples,
         char_dict: CharDict,
         shape: tuple[int, int, int] = (3, 32, 100),
         max_text_length: int = 25,
@@ -54,16 +93,16 @@ class RecDataset(Dataset):
         seed: int = 0,
     ) -> None:
         super().__init__()
-        if not samples:
+        self.source: SampleSource = samples if hasattr(samples, "load_image") else ImageFiles(samples)
+        if not len(self.source):
             raise ValueError("RecDataset needs at least one sample")
-        self.samples = list(samples)
         self.char_dict = char_dict
         self.shape = tuple(shape)
         self.max_text_length = max_text_length
         self.augment = augment
         self.seed = seed
         self.epoch = 0
-        self._labels = [encode_label(text, char_dict, max_text_length) for _, text in self.samples]
+        self._labels = [encode_label(text, char_dict, max_text_length) for text in self.source.texts]
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -71,13 +110,13 @@ class RecDataset(Dataset):
     @property
     def texts(self) -> list[str]:
         """Ground-truth texts in sample order (for metrics and reports)."""
-        return [text for _, text in self.samples]
+        return self.source.texts
 
     def __len__(self) -> int:
-        return len(self.samples)
+        return len(self.source)
 
     def __getitem__(self, index: int) -> dict[str, np.ndarray]:
-        img = read_rgb(self.samples[index][0])
+        img = self.source.load_image(index)
         if self.augment:
             img = T.augment(img, np.random.default_rng([self.seed, self.epoch, index]))
         label, length = (a.copy() for a in self._labels[index])

@@ -1,25 +1,31 @@
-"""PaddleOCR recognition label files (``relative/path<TAB>label`` per line), with per-file sampling ratios.
+"""PaddleOCR recognition labels: label files (``relative/path<TAB>label`` per line) with per-file sampling
+ratios, and the rules every label source (label files, LMDB) shares.
 
-Bad lines are never silently fixed: labels with characters outside the dictionary or longer than
+Bad labels are never silently fixed: labels with characters outside the dictionary or longer than
 ``max_text_length`` are dropped and counted (with a few examples), as are missing images and malformed
-lines, in one `LabelReport` the caller logs once.
+lines, in one `LabelReport` the caller logs once. `judge_text` is the one judge of a label text and
+`sample_subset` the one sampling rule, whatever the source.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from ppwarm.data.rec.dictionary import CharDict
 
+T = TypeVar("T")
 MAX_EXAMPLES = 3
 
 
 @dataclass
 class LabelReport:
-    """Counts of kept and dropped lines; each drop reason keeps up to MAX_EXAMPLES example strings."""
+    """Counts of kept and dropped labels (lines or LMDB records); each drop reason keeps up to
+    MAX_EXAMPLES example strings."""
 
     kept: int = 0
     unknown_chars: int = 0
@@ -28,11 +34,19 @@ class LabelReport:
     malformed: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
 
-    def _drop(self, reason: str, example: str) -> None:
+    def drop(self, reason: str, example: str) -> None:
+        """Count one dropped label under `reason` (a count attribute), keeping `example` if few are kept."""
         setattr(self, reason, getattr(self, reason) + 1)
         shown = self.examples.setdefault(reason, [])
         if len(shown) < MAX_EXAMPLES:
             shown.append(example)
+
+    def admit(self, text: str, char_dict: CharDict, max_text_length: int) -> bool:
+        """True if the recognizer can train on `text`; otherwise count its drop (see `judge_text`)."""
+        problem = judge_text(text, char_dict, max_text_length)
+        if problem is not None:
+            self.drop(*problem)
+        return problem is None
 
     @property
     def dropped(self) -> int:
@@ -47,18 +61,54 @@ class LabelReport:
                 lines.append(f"{reason}: {count} (e.g. {'; '.join(self.examples[reason])})")
         if not lines:
             return ""
-        return f"label files: kept {self.kept}, dropped {self.dropped}\n  " + "\n  ".join(lines)
+        return f"labels: kept {self.kept}, dropped {self.dropped}\n  " + "\n  ".join(lines)
 
 
-def _sample_lines(lines: list[str], ratio: float, rng: np.random.Generator) -> list[str]:
-    """All lines for ratio >= 1, else round(len * ratio) of them chosen by `rng`, in file order."""
+def judge_text(text: str, char_dict: CharDict, max_text_length: int) -> tuple[str, str] | None:
+    """``(drop reason, example)`` when `text` has characters outside `char_dict` or more than
+    `max_text_length` of them (checked in that order), else None. Empty texts are the caller's
+    `malformed` case: each source says what an empty label looks like."""
+    unknown = char_dict.unknown_chars(text)
+    if unknown:
+        return "unknown_chars", f"{text!r} has {''.join(sorted(unknown))!r}"
+    if len(text) > max_text_length:
+        return "too_long", f"{text!r} ({len(text)} > {max_text_length})"
+    return None
+
+
+def sample_subset(items: Sequence[T], ratio: float, rng: np.random.Generator) -> Sequence[T]:
+    """All `items` for ratio >= 1, else round(len * ratio) of them chosen by `rng`, in their order."""
     if not ratio > 0:
         raise ValueError(f"sampling ratio must be > 0, got {ratio}")
     if ratio >= 1:
-        return lines
-    count = round(len(lines) * ratio)
-    chosen = np.sort(rng.choice(len(lines), size=count, replace=False))
-    return [lines[i] for i in chosen]
+        return items
+    count = round(len(items) * ratio)
+    chosen = np.sort(rng.choice(len(items), size=count, replace=False))
+    return [items[i] for i in chosen]
+
+
+def read_label_lines(path: Path) -> list[str]:
+    """The non-empty lines of a label file (the items that ratios sample)."""
+    return [ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def parse_label_line(line: str, report: LabelReport) -> tuple[str, str] | None:
+    """``(relative_path, text)`` of a ``path<TAB>text`` line; None, counted as malformed, when a part is
+    missing (CTC needs at least one target character)."""
+    rel, sep, text = line.partition("\t")
+    if not sep or not rel or not text:
+        report.drop("malformed", repr(line[:60]))
+        return None
+    return rel, text
+
+
+def existing_image(image_root: Path, rel: str, report: LabelReport) -> Path | None:
+    """``image_root / rel`` if it is a file, else None, counted as a missing image."""
+    image_path = Path(image_root) / rel
+    if not image_path.is_file():
+        report.drop("missing_images", str(image_path))
+        return None
+    return image_path
 
 
 def load_label_files(
@@ -76,23 +126,13 @@ def load_label_files(
     samples: list[tuple[str, str]] = []
     report = LabelReport()
     for k, (path, ratio) in enumerate(files):
-        lines = [ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
-        for line in _sample_lines(lines, ratio, np.random.default_rng([seed, k])):
-            rel, sep, text = line.partition("\t")
-            if not sep or not rel or not text:  # CTC needs at least one target character
-                report._drop("malformed", repr(line[:60]))
+        for line in sample_subset(read_label_lines(path), ratio, np.random.default_rng([seed, k])):
+            pair = parse_label_line(line, report)
+            if pair is None or not report.admit(pair[1], char_dict, max_text_length):
                 continue
-            unknown = char_dict.unknown_chars(text)
-            if unknown:
-                report._drop("unknown_chars", f"{text!r} has {''.join(sorted(unknown))!r}")
+            image_path = existing_image(image_root, pair[0], report)
+            if image_path is None:
                 continue
-            if len(text) > max_text_length:
-                report._drop("too_long", f"{text!r} ({len(text)} > {max_text_length})")
-                continue
-            image_path = Path(image_root) / rel
-            if not image_path.is_file():
-                report._drop("missing_images", str(image_path))
-                continue
-            samples.append((str(image_path), text))
+            samples.append((str(image_path), pair[1]))
             report.kept += 1
     return samples, report

@@ -1,4 +1,4 @@
-"""Static-graph export of a CRNN's inference path (`predict`) with dynamic batch size and width."""
+"""Static-graph export of a CRNN's `predict`: any batch size, the configured height, dynamic width."""
 
 from __future__ import annotations
 
@@ -20,13 +20,18 @@ class RecPredictor(nn.Layer):
         return self.model.predict(image)
 
 
-def export_crnn(model: CRNN, path_prefix: str, in_channels: int = 3) -> None:
+def export_crnn(
+    model: CRNN, path_prefix: str, shape: tuple[int, int, int] = (3, 32, 100), dynamic_width: bool = True
+) -> None:
     """Save `model` (switched to eval mode) with `paddle.jit.save` under `path_prefix`.
 
-    The input is [None, in_channels, 32, None]: any batch size and any width. Re-load with
-    `paddle.jit.load(path_prefix)`; its outputs are (indices int64 [B, T], probs float32 [B, T]).
+    `shape` is the configured [C, H, W] (`rec.shape`). The input is [None, C, H, None] (any batch size, any
+    width) or, with `dynamic_width=False`, [None, C, H, W] for runtimes that need static shapes; Paddle
+    Inference runs both. Re-load with `paddle.jit.load(path_prefix)`; its outputs are
+    (indices int64 [B, T], probs float32 [B, T]) with T = ceil(width / 4).
     """
+    channels, height, width = shape
     model.eval()
-    spec = [InputSpec([None, in_channels, 32, None], "float32", "image")]
+    spec = [InputSpec([None, channels, height, None if dynamic_width else width], "float32", "image")]
     static = paddle.jit.to_static(RecPredictor(model), input_spec=spec, full_graph=True)
     paddle.jit.save(static, path_prefix)

@@ -32,8 +32,9 @@ def test_presets_have_different_dictionaries(tmp_path):
     for name, preset in DEMO_SETS.items():
         root = make_demo_rec(tmp_path / name, num_train=3, num_val=1, name=name, **preset)
         dicts[name] = load_dict(root / "dict.txt")
-    assert dicts["digits"].num_classes == 11 and dicts["alnum"].num_classes == 37
-    assert set(DEMO_SETS["digits"]["fonts"]).isdisjoint(DEMO_SETS["alnum"]["fonts"])
+    assert [dicts[name].num_classes for name in ("digits", "hex", "alnum")] == [11, 17, 37]
+    for target in ("hex", "alnum"):
+        assert set(DEMO_SETS["digits"]["fonts"]).isdisjoint(DEMO_SETS[target]["fonts"])
 
 
 def test_ensure_generates_once(tmp_path):

@@ -1,0 +1,70 @@
+"""Export a text recognizer (CRNN) for deployment and run the exported model through Paddle Inference.
+
+`export_recognizer` writes `<out>/model.*` (`export_crnn`: the model's `predict`, height fixed, width
+dynamic) and `<out>/infer_cfg.yml` (`rec_infer_cfg`: input shape, preprocessing, charset, output).
+`RecInferenceRunner` loads that folder with `paddle.inference` and returns what `predict` returns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ppwarm.data.rec.dictionary import CharDict
+from ppwarm.deploy.runtime import create_cpu_predictor, read_infer_cfg, run_predictor, write_infer_cfg
+from ppwarm.models.rec.crnn import CRNN
+from ppwarm.models.rec.export import export_crnn
+
+# `data.rec.transforms.resize_norm` maps pixels to [-1, 1] by (x / 255 - 0.5) / 0.5 on every channel.
+MEAN = (0.5, 0.5, 0.5)
+STD = (0.5, 0.5, 0.5)
+
+
+def rec_infer_cfg(shape: tuple[int, int, int], chars: CharDict) -> dict[str, Any]:
+    """What a deployment of a recognizer trained at `shape` ([C, H, W]) with dictionary `chars` needs."""
+    channels, height, width = shape
+    return {
+        "task": "rec",
+        "input_shape": [channels, height, width],
+        "dynamic_width": True,
+        "preprocess": {
+            "color": "RGB",
+            "resize": f"bilinear, to height {height} and width min({width}, round(w * {height} / h))",
+            "normalize": "x / 255, then (x - mean) / std per channel",
+            "mean": list(MEAN),
+            "std": list(STD),
+            "pad": f"right, with 0 after normalisation, to width {width}",
+        },
+        "blank_index": 0,
+        "charset_note": "class 0 is the CTC blank (not listed); class i >= 1 is charset[i - 1]",
+        "charset": list(chars.chars),
+        "output": (
+            "indices int64 [B, T] (best class per step), probs float32 [B, T] (its softmax probability), "
+            "T = ceil(width / 4); greedy CTC: merge repeated indices, drop 0, confidence = mean prob of "
+            "the kept steps"
+        ),
+    }
+
+
+def export_recognizer(model: CRNN, out_dir: Path, shape: tuple[int, int, int], chars: CharDict) -> Path:
+    """Write the inference model and its config to `out_dir` (created); returns the model path prefix."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prefix = out_dir / "model"
+    export_crnn(model, str(prefix), tuple(shape))
+    write_infer_cfg(out_dir, rec_infer_cfg(tuple(shape), chars))
+    return prefix
+
+
+class RecInferenceRunner:
+    """The exported recognizer through Paddle Inference (CPU here; the same API takes a GPU config)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.predictor = create_cpu_predictor(out_dir)
+        self.info: dict[str, Any] = read_infer_cfg(out_dir)
+
+    def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`image` float32 [B, C, H, W'] (normalised, H as exported); returns (indices, probs) [B, T]."""
+        indices, probs = run_predictor(self.predictor, image)
+        return indices, probs
