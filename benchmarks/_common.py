@@ -44,6 +44,21 @@ def timed_batches(loader: Iterable[dict[str, Any]], count: int, step: Callable |
     return seen / (time.perf_counter() - start)
 
 
+def training_rate(model: Any, loader: Iterable[dict[str, Any]], count: int) -> float:
+    """Samples per second of full training steps (forward, backward, AdamW update) over `count` batches,
+    loading included (see `timed_batches`). The model returns a dict holding its loss as ``"total"``."""
+    import paddle
+
+    opt = paddle.optimizer.AdamW(learning_rate=1e-3, parameters=model.parameters())
+
+    def step(batch: dict[str, Any]) -> None:
+        model(batch)["total"].backward()
+        opt.step()
+        opt.clear_grad()
+
+    return timed_batches(loader, count, step)
+
+
 def peak_rss_mb() -> tuple[float, float]:
     """(peak RSS of this process, largest peak RSS of its waited-for children, e.g. loader workers) in MB.
 

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 import paddle
-from _common import peak_rss_mb, print_result, timed_batches
+from _common import peak_rss_mb, print_result, timed_batches, training_rate
 
 from ppwarm.data.rec.dataset import RecDataset
 from ppwarm.data.rec.demo import DEMO_SETS, ensure_demo_rec
@@ -50,14 +50,7 @@ def main() -> None:
     )
     loader_sps = timed_batches(loader, args.steps * 3)
     model = build_rec_preset(MODEL, num_classes=dataset.char_dict.num_classes)
-    opt = paddle.optimizer.AdamW(learning_rate=1e-3, parameters=model.parameters())
-
-    def step(batch):
-        model(batch)["total"].backward()
-        opt.step()
-        opt.clear_grad()
-
-    train_sps = timed_batches(loader, args.steps, step)
+    train_sps = training_rate(model, loader, args.steps)
     rss, workers = peak_rss_mb()
     print_result(
         {

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 import paddle
-from _common import peak_rss_mb, print_result, timed_batches
+from _common import peak_rss_mb, print_result, timed_batches, training_rate
 
 from ppwarm.data.det.coco import load_coco
 from ppwarm.data.det.dataset import DetTrainSet
@@ -38,14 +38,7 @@ def main() -> None:
     loader = paddle.io.DataLoader(dataset, batch_size=args.batch, shuffle=True, num_workers=args.workers)
     loader_ips = timed_batches(loader, args.steps * 3)
     model = build_preset("ppyolo_tiny", num_classes=len(names), input_size=args.size)
-    opt = paddle.optimizer.AdamW(learning_rate=1e-3, parameters=model.parameters())
-
-    def step(batch):
-        model(batch)["total"].backward()
-        opt.step()
-        opt.clear_grad()
-
-    train_ips = timed_batches(loader, args.steps, step)
+    train_ips = training_rate(model, loader, args.steps)
     rss, workers = peak_rss_mb()
     print_result(
         {

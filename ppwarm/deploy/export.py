@@ -8,12 +8,10 @@ and `<out>/infer_cfg.yml` (class names, input side, normalisation, letterbox pad
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import paddle
 
-from ppwarm.deploy.runtime import create_cpu_predictor, read_infer_cfg, run_predictor, write_infer_cfg
+from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
 
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
@@ -50,14 +48,5 @@ def export_detector(model: paddle.nn.Layer, out_dir: Path, input_size: int, clas
     return prefix
 
 
-class InferenceRunner:
-    """The exported detector through Paddle Inference (CPU here; the same API takes a GPU config)."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.predictor = create_cpu_predictor(out_dir)
-        self.info: dict[str, Any] = read_infer_cfg(out_dir)
-
-    def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`image` float32 [B, 3, S, S] (normalised); returns (detections, counts) as numpy arrays."""
-        outputs = run_predictor(self.predictor, image)
-        return outputs[0], outputs[1]
+class InferenceRunner(ExportedModel):
+    """The exported detector: `image` float32 [B, 3, S, S] (normalised) -> (detections, counts)."""

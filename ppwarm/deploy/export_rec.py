@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ppwarm.data.rec.dictionary import CharDict
-from ppwarm.deploy.runtime import create_cpu_predictor, read_infer_cfg, run_predictor, write_infer_cfg
+from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
 from ppwarm.models.rec.crnn import CRNN
 from ppwarm.models.rec.export import export_crnn
 
@@ -57,14 +55,6 @@ def export_recognizer(model: CRNN, out_dir: Path, shape: tuple[int, int, int], c
     return prefix
 
 
-class RecInferenceRunner:
-    """The exported recognizer through Paddle Inference (CPU here; the same API takes a GPU config)."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.predictor = create_cpu_predictor(out_dir)
-        self.info: dict[str, Any] = read_infer_cfg(out_dir)
-
-    def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`image` float32 [B, C, H, W'] (normalised, H as exported); returns (indices, probs) [B, T]."""
-        indices, probs = run_predictor(self.predictor, image)
-        return indices, probs
+class RecInferenceRunner(ExportedModel):
+    """The exported recognizer: `image` float32 [B, C, H, W'] (normalised, H as exported) -> (indices,
+    probs), each [B, T]."""

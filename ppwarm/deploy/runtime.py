@@ -1,8 +1,8 @@
 """What every exported model shares: the folder layout, its `infer_cfg.yml`, and a Paddle Inference predictor.
 
 An export folder holds `model.json` (PIR, Paddle >= 3) or `model.pdmodel` (older program format),
-`model.pdiparams` and `infer_cfg.yml`. The runners in `export.py` (detector) and `export_rec.py`
-(recognizer) are thin wrappers over `create_cpu_predictor` and `run_predictor`.
+`model.pdiparams` and `infer_cfg.yml`. `ExportedModel` loads such a folder; the runners in `export.py`
+(detector) and `export_rec.py` (recognizer) only name its two outputs.
 """
 
 from __future__ import annotations
@@ -58,3 +58,16 @@ def run_predictor(predictor, image: np.ndarray) -> list[np.ndarray]:
     handle.copy_from_cpu(np.ascontiguousarray(image, dtype=np.float32))
     predictor.run()
     return [predictor.get_output_handle(n).copy_to_cpu() for n in predictor.get_output_names()]
+
+
+class ExportedModel:
+    """An export folder loaded through Paddle Inference (CPU here; the same API takes a GPU config)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.predictor = create_cpu_predictor(out_dir)
+        self.info: dict[str, Any] = read_infer_cfg(out_dir)
+
+    def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model's two outputs for `image` (float32, normalised, a shape the export accepts)."""
+        first, second = run_predictor(self.predictor, image)
+        return first, second

@@ -78,6 +78,7 @@ def _side_ratio(size: int | None, s0: int | None) -> float:
 
 GPU_KEYS = ("gpu_peak_bytes", "gpu_baseline_bytes")
 RSS_KEYS = ("peak_rss_bytes", "baseline_rss_bytes")
+MEASURED_BY = {GPU_KEYS: "GPU max allocated", RSS_KEYS: "CPU peak RSS"}  # table header of each key pair
 
 
 def device_keys(points: Sequence[dict[str, Any]]) -> tuple[str, str]:
@@ -121,7 +122,7 @@ class MemoryEstimate:
     coefficients: ActivationFit
     amp_level: str | None = None
     budget_bytes: int | None = None
-    measured: str = "CPU peak RSS"
+    measured: str = MEASURED_BY[RSS_KEYS]
 
     ROWS = ("parameters", "gradients", "optimizer_state", "master_weights", "input_batch", "activations")
 
@@ -161,7 +162,7 @@ class MemoryModel:
     baseline_bytes: int
     fit: ActivationFit
     points: list[dict[str, Any]] = field(default_factory=list)
-    measured: str = "CPU peak RSS"
+    measured: str = MEASURED_BY[RSS_KEYS]
 
     def input_bytes(self, batch: int, size: int | None) -> int:
         """B x 3 x S x S x 4 for detection, else B x one sample's bytes."""
@@ -237,17 +238,17 @@ def build_memory_model(
     cfg = load_config(config_path, list(overrides))
     results = measure(config_path, overrides, points or default_points(cfg))
     first = results[0]
-    baseline_key = device_keys(results)[1]
+    keys = device_keys(results)
     return MemoryModel(
         task=first["task"],
         optimizer=cfg["optimizer"]["type"],
         params=first["params"],
         param_tensors=first["param_tensors"],
         sample_bytes=first["sample_bytes"],
-        baseline_bytes=int(np.median([r[baseline_key] for r in results])),
+        baseline_bytes=int(np.median([r[keys[1]] for r in results])),
         fit=fit_activations(results, s0=cfg["det"]["input_size"] if cfg["task"] == "det" else None),
         points=results,
-        measured="GPU max allocated" if baseline_key == GPU_KEYS[1] else "CPU peak RSS",
+        measured=MEASURED_BY[keys],
     )
 
 
