@@ -22,7 +22,7 @@ from pathlib import Path
 from _common import print_result
 
 from ppwarm.config import load_config
-from ppwarm.engine.memory import MB, MemoryModel, build_memory_model, measure
+from ppwarm.memory.estimate import MB, MemoryModel, build_memory_model, measure
 
 REPO = Path(__file__).resolve().parents[1]
 DET_DATA = [

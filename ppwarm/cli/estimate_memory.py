@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
-from ppwarm.engine.memory import (
+from ppwarm.memory.estimate import (
     MB,
     MemoryModel,
     available_budget,

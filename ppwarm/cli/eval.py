@@ -18,8 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 @reports_config_errors
 def main(argv: Sequence[str] | None = None) -> int:
-    from ppwarm.engine.weights import load_weights
     from ppwarm.tasks.build import build_task
+    from ppwarm.weights.load import load_weights
 
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)

@@ -19,11 +19,12 @@ from ppwarm.errors import ConfigError
 
 def export_det(cfg: dict[str, Any], out_dir: Path) -> int:
     """Export the detector with cfg["weights"] at input side det.eval_size; returns 0."""
+    from ppwarm.data.det.load import load_det_data
     from ppwarm.deploy.export import export_detector
-    from ppwarm.engine.weights import load_weights
-    from ppwarm.tasks.det import build_model, load_det_data
+    from ppwarm.tasks.det import build_model
+    from ppwarm.weights.load import load_weights
 
-    names = load_det_data(cfg).class_names
+    names = load_det_data(cfg["det"]["data"]).class_names
     model = build_model(cfg, len(names))
     load_weights(model, cfg["weights"])
     prefix = export_detector(model, out_dir, cfg["det"]["eval_size"], names)

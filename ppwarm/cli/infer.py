@@ -74,11 +74,12 @@ def infer_det(cfg: dict[str, Any], paths: list[Path], out_dir: Path, threshold: 
     import cv2
     import paddle
 
+    from ppwarm.data.det.load import load_det_data
     from ppwarm.data.det.transforms import load_image
-    from ppwarm.engine.weights import load_weights
-    from ppwarm.tasks.det import build_model, load_det_data
+    from ppwarm.tasks.det import build_model
+    from ppwarm.weights.load import load_weights
 
-    names = load_det_data(cfg).class_names
+    names = load_det_data(cfg["det"]["data"]).class_names
     model = build_model(cfg, len(names))
     load_weights(model, cfg["weights"])
     model.eval()

@@ -12,8 +12,9 @@ from ppwarm.errors import ConfigError
 
 @reports_config_errors
 def main(argv: Sequence[str] | None = None) -> int:
+    from ppwarm.data.det.load import load_det_data
     from ppwarm.models.det.build import model_info
-    from ppwarm.tasks.det import build_model, load_det_data
+    from ppwarm.tasks.det import build_model
 
     parser = argparse.ArgumentParser(prog="ppwarm model_info", description=__doc__)
     add_config_args(parser)
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = load_config(args.config, args.opt)
     if cfg["task"] != "det":
         raise ConfigError(f"task = {cfg['task']!r}: model_info supports det")
-    model = build_model(cfg, len(load_det_data(cfg).class_names))
+    model = build_model(cfg, len(load_det_data(cfg["det"]["data"]).class_names))
     size = cfg["det"]["input_size"]
     info = model_info(model, size)
     print(

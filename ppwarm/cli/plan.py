@@ -11,10 +11,10 @@ from dataclasses import replace
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
-from ppwarm.engine.auto_batch import resolve_batch_size
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.lr.report import format_plan
 from ppwarm.lr.table import plan_table, write_csv
+from ppwarm.memory.auto_batch import resolve_batch_size
 from ppwarm.optim.groups import composite_schedule, weight_decay_scale
 from ppwarm.optim.report import format_groups
 from ppwarm.tasks.sizes import count_batches

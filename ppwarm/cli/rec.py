@@ -28,7 +28,7 @@ def load_charset(cfg: dict[str, Any]) -> CharDict:
     """The CharDict at rec.data.root / rec.data.dict. When that file is missing and rec.data.demo names a
     demo set, the set is generated first (as training does); with demo none it is a ConfigError."""
     from ppwarm.data.rec.dictionary import load_dict
-    from ppwarm.tasks.rec import load_rec_data
+    from ppwarm.data.rec.load import load_rec_data
 
     data = cfg["rec"]["data"]
     path = Path(data["root"]) / data["dict"]
@@ -36,13 +36,13 @@ def load_charset(cfg: dict[str, Any]) -> CharDict:
         return load_dict(path, use_space=data["use_space"])
     if data["demo"] == "none":
         raise ConfigError(f"rec.data.dict: {path} does not exist (rec.data.root = {data['root']})")
-    return load_rec_data(cfg)[0]
+    return load_rec_data(cfg["rec"], cfg["seed"])[0]
 
 
 def trained_recognizer(cfg: dict[str, Any]) -> tuple[CRNN, CharDict]:
     """(model in eval mode with cfg["weights"] loaded, its CharDict)."""
-    from ppwarm.engine.weights import load_weights
     from ppwarm.tasks.rec import build_rec_model
+    from ppwarm.weights.load import load_weights
 
     chars = load_charset(cfg)
     model = build_rec_model(cfg, chars.num_classes)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from ppwarm.cli.common import reports_config_errors
 from ppwarm.config import add_config_args, load_config
-from ppwarm.engine.auto_batch import resolve_batch_size
 from ppwarm.engine.distributed import world_size
-from ppwarm.engine.runner import OutOfMemoryStopped, TrainingStopped, run_training
+from ppwarm.memory.auto_batch import resolve_batch_size
+from ppwarm.runner import OutOfMemoryStopped, TrainingStopped, run_training
 
 
 def build_parser() -> argparse.ArgumentParser:

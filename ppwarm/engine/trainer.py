@@ -15,22 +15,33 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 import paddle
 
-from ppwarm.data.sampler import EpochBatchSampler
 from ppwarm.engine.amp import Amp
 from ppwarm.engine.ema import ModelEMA
 from ppwarm.engine.events import EventStore
-from ppwarm.engine.guard import RewarmEnvelope
-from ppwarm.engine.hooks import Hook, StepResult
+from ppwarm.engine.hooks.base import Hook, StepResult
+from ppwarm.engine.hooks.nan_guard import RewarmEnvelope
 from ppwarm.engine.oom import OutOfMemory, is_out_of_memory
 from ppwarm.engine.state import TrainState
 from ppwarm.lr.plan import SchedulePlan, extend_warmup
 from ppwarm.optim.build import GroupedOptimizer
 
 log = logging.getLogger("ppwarm")
+
+
+class EpochSampler(Protocol):
+    """A batch sampler the trainer can resume: `len()` batches per epoch, restartable at any batch.
+
+    `set_epoch(epoch, start_batch)` is called before each epoch's loader iterator is created; the epoch's
+    order must depend only on the epoch (e.g. `ppwarm.data.sampler.EpochBatchSampler`).
+    """
+
+    def __len__(self) -> int: ...
+
+    def set_epoch(self, epoch: int, start_batch: int = 0) -> None: ...
 
 
 class Trainer:
@@ -43,7 +54,7 @@ class Trainer:
         inner_model: paddle.nn.Layer,
         grouped: GroupedOptimizer,
         loader: Any,
-        sampler: EpochBatchSampler,
+        sampler: EpochSampler,
         plan: SchedulePlan,
         amp: Amp,
         state: TrainState,

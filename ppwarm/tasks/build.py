@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ppwarm.tasks.base import Task
+from ppwarm.engine.task import Task
 from ppwarm.tasks.det import build_det_task
 from ppwarm.tasks.rec import build_rec_task
 from ppwarm.tasks.toy import build_toy_task

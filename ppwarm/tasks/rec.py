@@ -7,67 +7,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from ppwarm.errors import ConfigError
+from ppwarm.data.rec.load import load_rec_data
 
 log = logging.getLogger("ppwarm")
 
 
-def _root(cfg: dict[str, Any]) -> Path:
-    return Path(cfg["rec"]["data"]["root"])
-
-
-def load_rec_data(cfg: dict[str, Any]):
-    """(char_dict, train samples, val samples) of the configured set; generates the demo set if asked.
-
-    Samples are ``(image_path, text)`` lists, or `LmdbRecords` with ``rec.data.format: lmdb``.
-    """
-    from ppwarm.data.rec.demo import DEMO_SETS, ensure_demo_rec
-    from ppwarm.data.rec.dictionary import load_dict
-    from ppwarm.data.rec.labels import load_label_files
-
-    rec, data, root = cfg["rec"], cfg["rec"]["data"], _root(cfg)
-    use_lmdb = data["format"] == "lmdb"
-    demo = data["demo"] if not use_lmdb else "none"  # the demo sets are label files
-    if demo != "none" and ensure_demo_rec(root, shape=tuple(rec["shape"]), **DEMO_SETS[demo]):
-        log.info("generated the synthetic %s text-line set at %s", demo, root)
-    if len(data["train_ratios"]) != len(data["train_files"]):
-        raise ConfigError(
-            f"rec.data.train_ratios = {data['train_ratios']}: one ratio per train file "
-            f"({len(data['train_files'])})"
-        )
-    kind, exists = ("folder", Path.is_dir) if use_lmdb else ("file", Path.is_file)
-    for name in (*data["train_files"], data["val_file"]):
-        if not exists(root / name):
-            raise ConfigError(
-                f"rec.data: {root / name} does not exist or is not a {kind} "
-                f"(rec.data.format = {data['format']}, rec.data.root = {root})"
-            )
-    if not (root / data["dict"]).is_file():
-        raise ConfigError(f"rec.data: {root / data['dict']} does not exist (rec.data.root = {root})")
-    chars = load_dict(root / data["dict"], use_space=data["use_space"])
-    files = [(root / f, r) for f, r in zip(data["train_files"], data["train_ratios"])]
-    if use_lmdb:  # imported only here: label-file users need no lmdb package
-        from ppwarm.data.rec.lmdb_source import load_lmdb_folders as load
-    else:
-        load = partial(load_label_files, image_root=root)
-    train, report = load(files, char_dict=chars, max_text_length=rec["max_text_length"], seed=cfg["seed"])
-    val, val_report = load(
-        [(root / data["val_file"], 1.0)], char_dict=chars, max_text_length=rec["max_text_length"], seed=0
-    )
-    for split, rep in (("train", report), ("val", val_report)):
-        if rep.summary():
-            log.warning(
-                "label problems in the %s split (counted, those lines skipped):\n%s", split, rep.summary()
-            )
-    return chars, train, val
-
-
 def train_set_size(cfg: dict[str, Any]) -> int:
-    return len(load_rec_data(cfg)[1])
+    return len(load_rec_data(cfg["rec"], cfg["seed"])[1])
 
 
 def evaluate_recognizer(model, dataset, chars, batch_size: int = 64) -> dict[str, float]:
@@ -116,11 +64,11 @@ def build_rec_model(cfg: dict[str, Any], num_classes: int):
 def build_rec_task(cfg: dict[str, Any]):
     """Model, datasets, evaluation and the freeze-backbone hook of the recognition task."""
     from ppwarm.data.rec.dataset import RecDataset
-    from ppwarm.engine.task_hooks import FreezePartHook
-    from ppwarm.tasks.base import Task
+    from ppwarm.engine.hooks.epoch import FreezePartHook
+    from ppwarm.engine.task import Task
 
     rec = cfg["rec"]
-    chars, train_samples, val_samples = load_rec_data(cfg)
+    chars, train_samples, val_samples = load_rec_data(rec, cfg["seed"])
     model = build_rec_model(cfg, chars.num_classes)
     shape = tuple(rec["shape"])
     train = RecDataset(

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import paddle
 
+from ppwarm.engine.task import Task
 from ppwarm.models.toy import ToyRegressor
-from ppwarm.tasks.base import Task
 
 OUT_FEATURES = 2
 

@@ -22,10 +22,11 @@ from ppwarm.cli.infer import main as infer_main
 from ppwarm.config import load_config
 from ppwarm.data.rec.dataset import RecDataset, read_rgb
 from ppwarm.data.rec.demo import DEMO_SETS, make_demo_rec
+from ppwarm.data.rec.load import load_rec_data
 from ppwarm.data.rec.transforms import resize_norm
-from ppwarm.engine.weights import load_weights
 from ppwarm.models.rec.decode import ctc_greedy_decode
-from ppwarm.tasks.rec import build_rec_model, load_rec_data
+from ppwarm.tasks.rec import build_rec_model
+from ppwarm.weights.load import load_weights
 
 REPO = Path(__file__).resolve().parents[2]
 SHAPE = (3, 32, 100)
@@ -34,7 +35,7 @@ FIT_STEPS, FIT_LR, BN_REFRESH = 60, 5e-3, 20
 
 def _fit(cfg: dict[str, Any]) -> paddle.nn.Layer:
     """The configured CRNN after FIT_STEPS Adam steps on the validation lines, BN statistics refreshed."""
-    chars, _, val = load_rec_data(cfg)
+    chars, _, val = load_rec_data(cfg["rec"], cfg["seed"])
     data = RecDataset(val, chars, SHAPE, cfg["rec"]["max_text_length"])
     batch = {
         k: paddle.to_tensor(np.stack([data[i][k] for i in range(len(data))]))
@@ -82,7 +83,7 @@ def test_infer_prints_the_dygraph_reading_of_every_image(rec, capsys):
     images = rec["root"] / "images" / "val"
     assert infer_main([*_args(rec), "--image", str(images)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    model, chars = _dygraph(rec), load_rec_data(rec["cfg"])[0]
+    model, chars = _dygraph(rec), load_rec_data(rec["cfg"]["rec"], rec["cfg"]["seed"])[0]
     expected = []
     for path in sorted(images.iterdir()):
         with paddle.no_grad():

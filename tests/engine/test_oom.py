@@ -9,8 +9,8 @@ import pytest
 
 from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
 from ppwarm.engine.oom import is_out_of_memory
-from ppwarm.engine.runner import OutOfMemoryStopped, run_training
 from ppwarm.models.toy import ToyRegressor
+from ppwarm.runner import OutOfMemoryStopped, run_training
 from ppwarm.tasks.toy import build_toy_task
 
 

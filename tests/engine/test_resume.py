@@ -17,9 +17,9 @@ import yaml
 from ppwarm.cli.train import main as train_main
 from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
 from ppwarm.engine.events import read_jsonl
-from ppwarm.engine.runner import run_training
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.optim.groups import composite_schedule
+from ppwarm.runner import run_training
 from tests.engine.conftest import TOY, logged, merge
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from ppwarm.config import read_resolved_config
-from ppwarm.engine.runner import run_training
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.optim.groups import composite_schedule
+from ppwarm.runner import run_training
 from tests.engine.conftest import logged
 
 PARTS = {"optimizer": {"parts": {"backbone": {"lr_mult": 0.2, "warmup_epochs": 2}, "head": {"lr_mult": 2.0}}}}

@@ -23,9 +23,9 @@ from ppwarm.config import load_config
 from ppwarm.data.det.demo import make_demo_coco
 from ppwarm.engine.checkpoint import CheckpointManager
 from ppwarm.engine.events import read_jsonl
-from ppwarm.engine.runner import run_training
-from ppwarm.engine.weights import load_weights
+from ppwarm.runner import run_training
 from ppwarm.tasks.build import build_task
+from ppwarm.weights.load import load_weights
 
 MAP50_FLOOR = 0.05
 
@@ -101,7 +101,7 @@ def test_eval_tool_reports_the_same_map(trained, capsys):
 
 
 def test_infer_draws_boxes_and_agrees_with_eval(trained, tmp_path, capsys):
-    from ppwarm.tasks.det import load_det_data
+    from ppwarm.data.det.load import load_det_data
     from ppwarm.tasks.det_eval import predict_dataset
 
     images = trained["root"] / "images" / "val"
@@ -112,7 +112,7 @@ def test_infer_draws_boxes_and_agrees_with_eval(trained, tmp_path, capsys):
     assert drawn == sorted(p.name for p in images.iterdir())
     lines = {Path(line.split(":")[0]).name: line for line in out.splitlines() if line.startswith(str(images))}
     assert len(lines) == 16 and not any(line.endswith("nothing") for line in lines.values())
-    task, data = build_task(trained["cfg"]), load_det_data(trained["cfg"])
+    task, data = build_task(trained["cfg"]), load_det_data(trained["cfg"]["det"]["data"])
     load_weights(task.model, str(trained["weights"]))
     results = predict_dataset(task.model, task.val_set, data.label_to_category, progress=False)
     first = data.val[0]

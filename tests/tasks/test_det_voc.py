@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from ppwarm.data.det.demo import make_demo_coco
+from ppwarm.data.det.load import load_det_data
 from ppwarm.errors import ConfigError
 from ppwarm.metrics.coco import coco_map
-from ppwarm.tasks.det import load_det_data
 
 OBJECT = (
     "<object><name>{name}</name><difficult>0</difficult><bndbox><xmin>{x1}</xmin><ymin>{y1}</ymin>"
@@ -66,7 +66,7 @@ def test_voc_data_through_the_task_and_coco_evaluation(make_config, tmp_path):
     )
     ann = coco_to_voc(coco_root, tmp_path / "voc")
     names = [c["name"] for c in sorted(ann["categories"], key=lambda c: c["id"])]
-    data = load_det_data(voc_config(make_config, tmp_path / "voc", names))
+    data = load_det_data(voc_config(make_config, tmp_path / "voc", names)["det"]["data"])
     assert data.class_names == names and len(data.val) == 12 and data.label_to_category == {0: 1, 1: 2, 2: 3}
     voc_boxes = np.concatenate([r.boxes for r in data.val])
     coco_boxes = np.array(
@@ -85,4 +85,4 @@ def test_voc_data_through_the_task_and_coco_evaluation(make_config, tmp_path):
 
 def test_voc_without_class_names_is_a_config_error(make_config, tmp_path):
     with pytest.raises(ConfigError, match=r"det\.data\.class_names = \[\]"):
-        load_det_data(voc_config(make_config, tmp_path, []))
+        load_det_data(voc_config(make_config, tmp_path, [])["det"]["data"])

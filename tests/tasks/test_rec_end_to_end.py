@@ -20,7 +20,7 @@ import yaml
 from ppwarm.config import load_config
 from ppwarm.data.rec.demo import DEMO_SETS, make_demo_rec
 from ppwarm.engine.events import read_jsonl
-from ppwarm.engine.runner import run_training
+from ppwarm.runner import run_training
 from ppwarm.tasks.rec import explain_blank_output
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ from ppwarm.data.rec.dictionary import CharDict
 from ppwarm.data.rec.labels import load_label_files
 from ppwarm.data.rec.lmdb_io import label_file_to_lmdb, reader, write_lmdb
 from ppwarm.data.rec.lmdb_source import load_lmdb_folders
+from ppwarm.data.rec.load import load_rec_data
 from ppwarm.errors import ConfigError
-from ppwarm.tasks.rec import load_rec_data
 
 DIGITS = CharDict(list("0123456789"))
 MAX_LEN = 10
@@ -48,7 +48,7 @@ def _rec_data(make_config, root: Path, **data) -> tuple:
     cfg = make_config(
         {"task": "rec", "rec": {"max_text_length": MAX_LEN, "data": {"root": str(root), **data}}}
     )
-    return load_rec_data(cfg)
+    return load_rec_data(cfg["rec"], cfg["seed"])
 
 
 def test_written_environment_has_paddleocr_keys(demo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ppwarm.engine.hooks import Hook
+from ppwarm.engine.hooks.base import Hook
 
 if TYPE_CHECKING:
     from ppwarm.engine.trainer import Trainer

@@ -11,10 +11,10 @@ import paddle
 import pytest
 
 from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
-from ppwarm.engine.runner import TrainingStopped, run_training
 from ppwarm.lr.plan import extend_warmup, resolve_plan
 from ppwarm.models.toy import ToyRegressor
 from ppwarm.optim.groups import composite_schedule
+from ppwarm.runner import TrainingStopped, run_training
 from ppwarm.tasks.toy import build_toy_task
 from tests.engine.conftest import logged
 

@@ -1,6 +1,6 @@
 """`batch_size: auto`: the largest per-device batch that fits the memory budget, then accumulation.
 
-The estimator (ppwarm.engine.memory) probes the config in subprocesses and fits the peak memory; the
+The estimator (ppwarm.memory.estimate) probes the config in subprocesses and fits the peak memory; the
 chosen batch and accumulation then feed the LR scaling and warmup rules like any other batch. The
 reasons spell the chain budget -> batch -> accumulate -> global batch; the plan continues it with the
 peak LR and warmup steps.
@@ -30,7 +30,7 @@ def resolve_batch_size(
     """`cfg` with a concrete `batch_size` (and `accumulate` when nominal_batch asks for it), and why."""
     if cfg["batch_size"] != "auto":
         return cfg, []
-    from ppwarm.engine.memory import available_budget, build_memory_model, parse_bytes, pick_batch_size
+    from ppwarm.memory.estimate import available_budget, build_memory_model, parse_bytes, pick_batch_size
 
     memory = cfg["memory"]
     budget = parse_bytes(memory["budget"]) if memory["budget"] else available_budget()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ppwarm.engine.memory import (
+from ppwarm.memory.estimate import (
     ActivationFit,
     MemoryModel,
     build_memory_model,
@@ -121,7 +121,7 @@ def test_toy_estimate_matches_a_measured_probe_at_a_third_batch():
 
 
 def test_memory_model_takes_its_baseline_from_the_gpu_counters(monkeypatch):
-    import ppwarm.engine.memory as memory
+    import ppwarm.memory.estimate as memory
 
     extra = {"params": 1000, "param_tensors": 4, "sample_bytes": 400, "task": "toy"}
     points = [

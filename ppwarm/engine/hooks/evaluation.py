@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from ppwarm.engine.hooks import Hook
-from ppwarm.tasks.base import Task
+from ppwarm.engine.hooks.base import Hook
+from ppwarm.engine.task import Task
 
 if TYPE_CHECKING:
     from ppwarm.engine.trainer import Trainer

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import paddle
 
-from ppwarm.engine.hooks import Hook, StepResult
+from ppwarm.engine.hooks.base import Hook, StepResult
 
 if TYPE_CHECKING:
     from ppwarm.engine.trainer import Trainer

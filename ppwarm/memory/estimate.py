@@ -1,6 +1,6 @@
 """Training-memory estimate from a few measured probes: the breakdown, the fitted model, the batch to pick.
 
-The flow: `measure` runs `ppwarm.engine.memory_probe` in a fresh process per (batch, side) point,
+The flow: `measure` runs `ppwarm.memory.probe` in a fresh process per (batch, side) point,
 `fit_activations` fits what a batch adds on top of the baseline, `MemoryModel.estimate` predicts any
 (batch, side) without further probes, and `pick_batch_size` searches that prediction against a budget.
 
@@ -206,7 +206,7 @@ def default_points(cfg: dict[str, Any]) -> list[Point]:
 
 def probe_command(config_path: str, overrides: Sequence[str], batch: int, size: int | None) -> list[str]:
     """The command line of one probe (the current interpreter, a fresh process)."""
-    cmd = [sys.executable, "-m", "ppwarm.engine.memory_probe", str(config_path), "--batch", str(batch)]
+    cmd = [sys.executable, "-m", "ppwarm.memory.probe", str(config_path), "--batch", str(batch)]
     if size is not None:
         cmd += ["--size", str(size)]
     return cmd + (["-o", *overrides] if overrides else [])

@@ -36,7 +36,7 @@ def test_training_records_the_chosen_batch(tmp_path):
 
 
 def test_progressive_resizing_plans_for_its_largest_side(make_config):
-    from ppwarm.engine.auto_batch import planning_side
+    from ppwarm.memory.auto_batch import planning_side
 
     cfg = make_config(
         {"task": "det", "det": {"input_size": 320, "augment": {"size_schedule": [[0, 320], [5, 416]]}}}

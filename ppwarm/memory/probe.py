@@ -1,4 +1,4 @@
-"""One memory measurement, in a process of its own: `python -m ppwarm.engine.memory_probe CONFIG --batch B`.
+"""One memory measurement, in a process of its own: `python -m ppwarm.memory.probe CONFIG --batch B`.
 
 The probe builds the task and optimizer of CONFIG, runs one warm-up update at batch 1 (side WARMUP_SIDE for
 detection, so the baseline is the same at every side; the update creates the optimizer state), records the
@@ -113,7 +113,7 @@ def run_probe(config: str, overrides: Sequence[str], batch: int, size: int | Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ppwarm.engine.memory_probe", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ppwarm.memory.probe", description=__doc__)
     parser.add_argument("config", help="YAML config file")
     parser.add_argument("--batch", type=int, required=True, help="per-device batch to measure")
     parser.add_argument("--size", type=int, default=None, help="input side (detection only)")

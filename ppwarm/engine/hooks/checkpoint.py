@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ppwarm.engine.checkpoint import CheckpointManager
-from ppwarm.engine.eval_hook import EvalHook
-from ppwarm.engine.hooks import Hook, StepResult
+from ppwarm.engine.hooks.base import Hook, StepResult
+from ppwarm.engine.hooks.evaluation import EvalHook
 from ppwarm.engine.rng import capture_rng
 from ppwarm.optim.paddle_compat import portable_optimizer_state
 

@@ -6,9 +6,9 @@ import numpy as np
 import paddle
 import pytest
 
-from ppwarm.engine.pretrained import load_pretrained
 from ppwarm.errors import ConfigError
 from ppwarm.models.toy import ToyRegressor
+from ppwarm.weights.pretrained import load_pretrained
 
 
 def test_same_shapes_load_everything(tmp_path):

@@ -18,19 +18,19 @@ from ppwarm.data.sampler import EpochBatchSampler
 from ppwarm.engine import distributed
 from ppwarm.engine.amp import build_amp
 from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
-from ppwarm.engine.checkpoint_hook import CheckpointHook
 from ppwarm.engine.ema import ModelEMA
-from ppwarm.engine.eval_hook import EvalHook
 from ppwarm.engine.events import JsonlWriter, VisualDLWriter
-from ppwarm.engine.guard import NanGuardHook
-from ppwarm.engine.hooks import Hook
-from ppwarm.engine.log_hooks import MetricsHook
+from ppwarm.engine.hooks.base import Hook
+from ppwarm.engine.hooks.checkpoint import CheckpointHook
+from ppwarm.engine.hooks.epoch import DatasetEpochHook
+from ppwarm.engine.hooks.evaluation import EvalHook
+from ppwarm.engine.hooks.metrics import MetricsHook
+from ppwarm.engine.hooks.nan_guard import NanGuardHook
 from ppwarm.engine.oom import OutOfMemory, oom_advice
-from ppwarm.engine.pretrained import load_pretrained
 from ppwarm.engine.resume import resume_point
 from ppwarm.engine.rng import restore_rng, seed_everything
 from ppwarm.engine.state import TrainState
-from ppwarm.engine.task_hooks import DatasetEpochHook
+from ppwarm.engine.task import Task
 from ppwarm.engine.trainer import Trainer
 from ppwarm.errors import ConfigError
 from ppwarm.lr.plan import SchedulePlan, extend_warmup, resolve_plan
@@ -39,8 +39,8 @@ from ppwarm.optim.build import GroupedOptimizer, build_optimizer
 from ppwarm.optim.groups import weight_decay_scale
 from ppwarm.optim.paddle_compat import load_portable_optimizer_state
 from ppwarm.optim.report import format_groups
-from ppwarm.tasks.base import Task
 from ppwarm.tasks.build import build_task
+from ppwarm.weights.pretrained import load_pretrained
 
 log = logging.getLogger("ppwarm")
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from ppwarm.engine.hooks import Hook
-from ppwarm.engine.runner import run_training
-from ppwarm.engine.task_hooks import DatasetEpochHook, FreezePartHook
+from ppwarm.engine.hooks.base import Hook
+from ppwarm.engine.hooks.epoch import DatasetEpochHook, FreezePartHook
+from ppwarm.runner import run_training
 from ppwarm.tasks.toy import build_toy_task
 
 
