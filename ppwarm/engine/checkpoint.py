@@ -23,7 +23,9 @@ from typing import Any
 
 import paddle
 
+from ppwarm.errors import ConfigError
 from ppwarm.fileio import replace_atomically, write_text_atomically
+from ppwarm.safeload import load_paddle_file
 
 STEP_PATTERN = re.compile(r"^step_(\d+)\.pdckpt$")
 TEMP_PATTERN = re.compile(r"^\..+\.tmp-(\d+)$")
@@ -62,7 +64,9 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise CheckpointError(f"cannot load checkpoint {path}: no such file")
     try:
-        state = paddle.load(str(path))
+        state = load_paddle_file(path)
+    except ConfigError:  # refused as unsafe (names a forbidden global): not corrupt, so never skipped
+        raise
     except Exception as exc:  # paddle.load raises ValueError, EOFError, pickle errors, OSError...
         cause = f"{type(exc).__name__}: {exc}"
         raise CheckpointError(f"cannot load checkpoint {path} (truncated or corrupt?): {cause}") from exc

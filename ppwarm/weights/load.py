@@ -8,6 +8,7 @@ from pathlib import Path
 import paddle
 
 from ppwarm.errors import ConfigError
+from ppwarm.safeload import load_paddle_file
 
 log = logging.getLogger("ppwarm")
 
@@ -22,7 +23,7 @@ def load_weights(model: paddle.nn.Layer, path: str | None) -> str:
         raise ConfigError("weights: not set; pass -o weights=PATH (a checkpoint or .pdparams file)")
     if not Path(path).is_file():
         raise ConfigError(f"weights = {path!r}: no such file")
-    loaded = paddle.load(path)
+    loaded = load_paddle_file(path)
     if isinstance(loaded, dict) and "model" in loaded and "state" in loaded:
         which = "ema" if loaded.get("ema") else "model"
         state = loaded["ema"]["shadow"] if which == "ema" else loaded["model"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import paddle
 
 from ppwarm.errors import ConfigError
+from ppwarm.safeload import load_paddle_file
 
 log = logging.getLogger("ppwarm")
 
@@ -52,7 +53,7 @@ def read_state(path: str) -> dict:
     """A state dict from a ppwarm checkpoint (its EMA weights if any) or a plain .pdparams file."""
     if not Path(path).is_file():
         raise ConfigError(f"pretrained = {path!r}: no such file")
-    loaded = paddle.load(path)
+    loaded = load_paddle_file(path)
     if isinstance(loaded, dict) and "model" in loaded and "state" in loaded:
         return loaded["ema"]["shadow"] if loaded.get("ema") else loaded["model"]
     return loaded
