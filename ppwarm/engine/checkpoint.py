@@ -25,7 +25,7 @@ import paddle
 
 from ppwarm.errors import ConfigError
 from ppwarm.fileio import replace_atomically, write_text_atomically
-from ppwarm.safeload import load_paddle_file
+from ppwarm.weights.safe import load_paddle_file
 
 STEP_PATTERN = re.compile(r"^step_(\d+)\.pdckpt$")
 TEMP_PATTERN = re.compile(r"^\..+\.tmp-(\d+)$")

@@ -15,7 +15,7 @@ from pathlib import Path
 import paddle
 
 from ppwarm.errors import ConfigError
-from ppwarm.safeload import load_paddle_file
+from ppwarm.weights.safe import load_paddle_file
 
 log = logging.getLogger("ppwarm")
 

@@ -23,13 +23,13 @@ import paddle
 import pytest
 
 from ppwarm.engine.checkpoint import CheckpointError, CheckpointManager, load_checkpoint, save_atomic
-from ppwarm.engine.pretrained import load_pretrained
 from ppwarm.engine.rng import capture_rng
-from ppwarm.engine.runner import load_resume, run_training
-from ppwarm.engine.weights import load_weights
 from ppwarm.errors import ConfigError
-from ppwarm.safeload import ALLOWED_GLOBALS, load_paddle_file
+from ppwarm.runner import load_resume, run_training
 from ppwarm.tasks.build import build_task
+from ppwarm.weights.load import load_weights
+from ppwarm.weights.pretrained import load_pretrained
+from ppwarm.weights.safe import ALLOWED_GLOBALS, load_paddle_file
 from tests.engine.conftest import TOY, merge
 
 # --- crafted files ---------------------------------------------------------------------------------------
