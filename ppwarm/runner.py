@@ -27,7 +27,7 @@ from ppwarm.engine.hooks.evaluation import EvalHook
 from ppwarm.engine.hooks.metrics import MetricsHook
 from ppwarm.engine.hooks.nan_guard import NanGuardHook
 from ppwarm.engine.oom import OutOfMemory, oom_advice
-from ppwarm.engine.resume import resume_point
+from ppwarm.engine.resume import check_scheduler_position, resume_point
 from ppwarm.engine.rng import restore_rng, seed_everything
 from ppwarm.engine.state import TrainState
 from ppwarm.engine.task import Task
@@ -69,21 +69,22 @@ def setup_logging(output_dir: Path, world: distributed.World) -> None:
         logger.addHandler(file)
 
 
-def load_resume(resume: str, output_dir: Path) -> dict[str, Any]:
-    """The checkpoint of `-r PATH`, or for `-r auto` the newest loadable one in `<output_dir>/checkpoints`."""
+def load_resume(resume: str, output_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """(path, state) of `-r PATH`, or for `-r auto` the newest loadable one in `<output_dir>/checkpoints`."""
     if resume != "auto":
         path = Path(resume)
         if not path.is_file():
             raise ConfigError(f"-r {resume}: no such checkpoint file")
-        return load_checkpoint(path)
+        return path, load_checkpoint(path)
     found = CheckpointManager(output_dir / "checkpoints").load_latest()
     if found is None:
         raise ConfigError(f"-r auto: no checkpoint under {output_dir / 'checkpoints'}")
     log.info("resume: %s", found[0])
-    return found[1]
+    return found
 
 
 def _restore(
+    path: Path,
     ckpt: dict[str, Any],
     model: paddle.nn.Layer,
     grouped: GroupedOptimizer,
@@ -97,8 +98,10 @@ def _restore(
         ema.set_state_dict(ckpt["ema"])
     load_portable_optimizer_state(grouped.optimizer, ckpt["optimizer"], grouped.params)
     amp.set_state_dict(ckpt["scaler"])
-    grouped.seek(state.step)  # unchanged batch: the saved position; changed: the position mapped by samples
-    if not batch_changed:
+    if batch_changed:
+        grouped.seek(state.step)  # the step mapped by samples seen
+    else:
+        check_scheduler_position(path, state.step, grouped.step_index)
         restore_rng(ckpt["rng"])
 
 
@@ -159,7 +162,7 @@ def run_training(
         task.train_set, batch_sampler=sampler, num_workers=cfg["data"]["num_workers"]
     )
     plan = resolve_plan(cfg, devices=world.size, batches_per_epoch=len(sampler))
-    ckpt = load_resume(resume, out_dir) if resume else None
+    ckpt_path, ckpt = load_resume(resume, out_dir) if resume else (None, None)
     point = resume_point(ckpt, plan, len(sampler)) if ckpt else None
     state = point.state if point else TrainState()
     if state.warmup_extension:
@@ -168,7 +171,7 @@ def run_training(
     amp, model = build_amp(cfg, model, grouped.optimizer)
     ema = ModelEMA(model, cfg["ema"]["decay"]) if cfg["ema"]["enable"] else None
     if ckpt:
-        _restore(ckpt, model, grouped, amp, ema, state, point.batch_changed)
+        _restore(ckpt_path, ckpt, model, grouped, amp, ema, state, point.batch_changed)
         log.info(
             point.notice
             or f"resume: continuing at step {state.step} (epoch {state.epoch}, "

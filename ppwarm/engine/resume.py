@@ -1,7 +1,9 @@
 """Continuing a run from a checkpoint: exactly when the batch geometry is unchanged, by samples otherwise.
 
 Unchanged global batch: weights, optimizer (with the scheduler position), scaler, RNG and counters come
-back as they were, so every following step has the LR, momentum and data of an uninterrupted run.
+back as they were, so every following step has the LR, momentum and data of an uninterrupted run. The
+train state's step and the scheduler's position (`last_epoch`, stored inside the optimizer state) are
+two records of one number; `check_scheduler_position` refuses a checkpoint where they disagree.
 
 Changed global batch (other batch size, device count or accumulation): the plan of the current config
 already has the rescaled peak LR; progress is mapped by SAMPLES seen: the new step is
@@ -17,9 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ppwarm.engine.state import TrainState
+from ppwarm.errors import ConfigError
 from ppwarm.lr.plan import SchedulePlan
 
 log = logging.getLogger("ppwarm")
+
+
+class ResumeMismatch(ConfigError):
+    """A checkpoint whose records contradict each other; the tools print it as one line (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -56,3 +63,16 @@ def resume_point(checkpoint: dict[str, Any], plan: SchedulePlan, batches_per_epo
     if state.rewarm_from is not None:
         state.rewarm_from = round(state.rewarm_from * checkpoint["batch"]["global_batch"] / plan.global_batch)
     return ResumePoint(state, True, notice)
+
+
+def check_scheduler_position(source: Any, step: int, scheduler_step: int) -> None:
+    """Raise ResumeMismatch unless the restored scheduler is at the train state's `step`.
+
+    Called after the optimizer state (which holds the scheduler's) is loaded, when the global batch is
+    unchanged; with a changed batch the scheduler is moved to the step mapped by samples instead.
+    """
+    if scheduler_step != step:
+        raise ResumeMismatch(
+            f"resume: {source} disagrees with itself: its train state is at step {step} but its LR "
+            f"scheduler at step {scheduler_step}; not resuming from it"
+        )

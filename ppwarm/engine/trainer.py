@@ -6,7 +6,9 @@ batch to a dict of losses with a `total`; the trainer knows nothing about the ta
 One update (`run_step`): for each micro-batch of the accumulation window, forward under autocast and
 backward of total / window size; then (in GroupedOptimizer.step) unscale, measure and clip the global
 gradient norm, set the group LRs and momentum of this step, update, clear gradients, step the scheduler,
-update the EMA. The LR recorded for a step is the LR that step used.
+update the EMA. The group LRs and momentum of a step are read once, from the scheduler's answer for that
+step (`CompositeSchedule.at`); the LR recorded for a step is the LR that step used. The trainer's step
+counter and the scheduler's position are checked to agree before every update.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from ppwarm.engine.amp import Amp
 from ppwarm.engine.ema import ModelEMA
 from ppwarm.engine.events import EventStore
 from ppwarm.engine.hooks.base import Hook, StepResult
-from ppwarm.engine.hooks.nan_guard import RewarmEnvelope
 from ppwarm.engine.oom import OutOfMemory, is_out_of_memory
 from ppwarm.engine.state import TrainState
 from ppwarm.lr.plan import SchedulePlan, extend_warmup
 from ppwarm.optim.build import GroupedOptimizer
+from ppwarm.optim.composite import Rewarm
 
 log = logging.getLogger("ppwarm")
 
@@ -118,9 +120,14 @@ class Trainer:
     def run_step(self, window: list[Any]) -> StepResult:
         """One optimizer update from the micro-batches in `window`."""
         start, step = time.perf_counter(), self.state.step
+        if self.grouped.step_index != step:
+            raise RuntimeError(
+                f"step counters disagree: the trainer is at step {step}, the LR scheduler at "
+                f"{self.grouped.step_index}"
+            )
         losses, finite = self._forward_backward(window)
-        momentum = self.grouped.momentum()
-        lrs = self.grouped.step(self.amp.scaler, skip=not finite)
+        values = self.grouped.values  # what this update uses, evaluated once by the scheduler
+        self.grouped.step(self.amp.scaler, skip=not finite)
         self.grouped.optimizer.clear_grad()
         applied = self.grouped.last_applied
         if applied and self.ema is not None:
@@ -133,8 +140,8 @@ class Trainer:
         return StepResult(
             step,
             losses,
-            lrs,
-            momentum,
+            values.lrs,
+            values.momentum,
             self.grouped.last_grad_norm,
             applied,
             samples,
@@ -186,10 +193,10 @@ class Trainer:
         log.error("stopping: %s", reason)
 
     def apply_envelope(self) -> None:
-        """Make the optimizer follow the NaN guard's LR factor and re-warm held in the state."""
-        self.grouped.lr_envelope = RewarmEnvelope(
-            self.state.lr_factor, self.state.rewarm_from, self.rewarm_steps
-        )
+        """Make the schedule include the NaN guard's LR factor and re-warm held in the state."""
+        rewarm = Rewarm(self.state.lr_factor, self.state.rewarm_from, self.rewarm_steps)
+        if rewarm != self.grouped.schedule.rewarm:
+            self.grouped.replace_schedule(replace(self.grouped.schedule, rewarm=rewarm))
 
     def extend_warmup(self, steps: int, why: str) -> None:
         """Lengthen the warmup by `steps` (the warmup at most doubles; the end of the run stays put)."""

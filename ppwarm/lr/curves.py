@@ -7,7 +7,8 @@ imports Paddle, so the plan tool stays fast.
 Notation (the README uses the same): t = optimizer step (0-based), W = warmup steps, p = peak LR,
 s = warmup start LR, m = final LR = p * min_lr_ratio, D = decay length in steps, u = t - W.
 
-- Warmup, t < W: linear ``s + (p-s)*t/W``; exponential ``s + (p-s)*(t/W)**power``;
+- Warmup, t < W: linear ``(p-s)*t/W + s`` (in Paddle's `LinearWarmup` order of operations, so the two agree
+  to the bit); exponential ``s + (p-s)*(t/W)**power``;
   cosine ``s + (p-s)*(1-cos(pi*t/W))/2``; constant ``s``.
 - Decay, 0 <= u < D: cosine ``m + (p-m)*(1+cos(pi*u/D))/2``; polynomial ``m + (p-m)*(1-u/D)**power``;
   linear = polynomial with power 1; constant ``p``; piecewise ``p * gamma**k`` with k the number of
@@ -180,8 +181,9 @@ def warmup_ramp(shape: str, x: ArrayLike, power: float = 2.0) -> np.ndarray:
 class WarmupCurve:
     """A warmup of `steps` steps from `start` up to the decay's peak, then the decay offset by `steps`.
 
-    For t < steps: ``start + (peak - start) * warmup_ramp(shape, t/steps)``; for t >= steps:
-    ``decay(t - steps)``. With steps == 0 it is the decay itself.
+    For t < steps: ``start + (peak - start) * warmup_ramp(shape, t/steps)``, the linear shape computed as
+    ``(peak - start) * t / steps + start`` like Paddle's `LinearWarmup`; for t >= steps: ``decay(t - steps)``.
+    With steps == 0 it is the decay itself.
     """
 
     decay: Curve
@@ -199,6 +201,9 @@ class WarmupCurve:
         after = self.decay(t - self.steps)
         if self.steps == 0:
             return after
-        ramp = warmup_ramp(self.shape, t / self.steps, self.power)
-        during = self.start + (self.peak - self.start) * ramp
+        if self.shape == "linear":
+            during = (self.peak - self.start) * t / self.steps + self.start
+        else:
+            ramp = warmup_ramp(self.shape, t / self.steps, self.power)
+            during = self.start + (self.peak - self.start) * ramp
         return np.where(t < self.steps, during, after)

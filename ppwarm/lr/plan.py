@@ -227,9 +227,10 @@ def _milestone_steps(lr_cfg: dict[str, Any], per_epoch: int, warmup: int, decay_
 
 
 def _check_start_lr(warm: dict[str, Any], warmup: int, peak: float) -> None:
-    if warmup > 0 and warm["start_lr"] > peak:
+    if warmup > 0 and warm["start_lr"] >= peak:
+        where = "above" if warm["start_lr"] > peak else "equal to"
         raise ConfigError(
-            f"lr.warmup.start_lr = {warm['start_lr']:g}: above the peak LR {peak:.6g}; a warmup "
+            f"lr.warmup.start_lr = {warm['start_lr']:g}: {where} the peak LR {peak:.6g}; a warmup "
             "rises to the peak"
         )
 

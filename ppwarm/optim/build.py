@@ -1,100 +1,87 @@
 """Build a Paddle optimizer whose parameter groups follow the composite schedule.
 
-The arrangement: the optimizer's scheduler returns the LARGEST group LR at step t, and before every
-update each parameter's LR multiplier is set to ``group_lr(t) / largest(t)`` (<= 1). A multiplier could
-not lift a group above a global LR of 0, which is why the global LR is the largest group's. The momentum
-(beta1) of the step is written into every group at the same time.
+The arrangement: the optimizer's scheduler is a `GroupedLR` around the plan's own scheduler
+(`build_scheduler(plan)`, the one a plain Paddle loop uses). Each time it moves to step t it asks
+`CompositeSchedule.at(t)` once for the step's values; its LR, the one Paddle applies, is the LARGEST group
+LR, and before the update each parameter's LR multiplier is set to ``group_lr(t) / largest(t)`` (<= 1).
+A multiplier could not lift a group above a global LR of 0, which is why the global LR is the largest
+group's. The momentum (beta1) of the step is written into every group at the same time.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import paddle
 
+from ppwarm.lr.build import build_scheduler
 from ppwarm.lr.plan import SchedulePlan
-from ppwarm.lr.schedulers import CurveLR
+from ppwarm.lr.schedulers import GroupedLR
 from ppwarm.optim import paddle_compat
 from ppwarm.optim.clip import clip_grad_norm_
-from ppwarm.optim.composite import CompositeSchedule
+from ppwarm.optim.composite import CompositeSchedule, StepValues
 from ppwarm.optim.groups import assign_part, check_declared, composite_schedule, group_name, part_rules
 from ppwarm.optim.roles import declared_parts, parameter_roles
-
-
-@dataclass(frozen=True)
-class LargestGroupCurve:
-    """The largest group LR at each step: the curve of the optimizer's global LR."""
-
-    schedule: CompositeSchedule
-
-    def __call__(self, t: Any) -> np.ndarray:
-        return self.schedule.largest(t)
-
-
-def _no_envelope(step: int) -> float:
-    return 1.0
 
 
 @dataclass
 class GroupedOptimizer:
     """A Paddle optimizer, its scheduler, the composite schedule and the parameters of each group.
 
-    Per optimizer update call `step()` (it sets the group LRs and momentum for the current step, runs
+    Per optimizer update call `step()` (it sets the group LRs and momentum of the current step, runs
     `optimizer.step()` and then steps the scheduler), then `optimizer.clear_grad()`.
     """
 
     optimizer: paddle.optimizer.Optimizer
-    scheduler: CurveLR
+    scheduler: GroupedLR
     schedule: CompositeSchedule
     members: dict[str, list[str]]  # group name -> structured parameter names
     params: dict[str, paddle.Tensor]  # structured name -> parameter
     clip_grad_norm: float = 0.0  # 0: measure the norm, do not clip
     last_grad_norm: float = float("nan")  # global gradient norm of the last update, before clipping
     last_applied: bool = False  # whether the last step() changed the weights
-    lr_envelope: Callable[[int], float] = _no_envelope  # extra factor on every group LR (NaN guard)
+    _scales: dict[str, float] = field(default_factory=dict)  # multiplier last written, per group
 
     @property
     def step_index(self) -> int:
         """The step the next update will be: the scheduler's position."""
         return self.scheduler.last_epoch
 
-    def before_update(self) -> dict[str, float]:
-        """Set every parameter's LR multiplier and the momentum for the coming update; return group LRs.
+    @property
+    def values(self) -> StepValues:
+        """Group LRs, momentum and largest LR of the coming update (the scheduler evaluated them once)."""
+        return self.scheduler.values
 
-        The returned LRs are the ones the update uses: the plan's, times `lr_envelope(step)`.
+    def before_update(self) -> StepValues:
+        """Write the coming update's LR multipliers and momentum into the optimizer; return its values.
+
+        A group's parameters are written only when its multiplier changed since the last write.
         """
-        t = np.array([self.step_index], dtype=np.float64)
-        envelope = self.lr_envelope(self.step_index)
-        lrs = {name: float(v[0]) for name, v in self.schedule.lrs(t).items() if name in self.members}
-        largest = self.scheduler()
+        values = self.values
         for name, param_names in self.members.items():
-            scale = envelope * lrs[name] / largest if largest > 0 else 1.0
-            for param_name in param_names:
-                paddle_compat.set_lr_scale(self.params[param_name], scale)
+            scale = values.lrs[name] / values.largest if values.largest > 0 else 1.0
+            if self._scales.get(name) != scale:
+                for param_name in param_names:
+                    paddle_compat.set_lr_scale(self.params[param_name], scale)
+                self._scales[name] = scale
         if self.schedule.momentum is not None:
-            paddle_compat.set_momentum(self.optimizer, float(self.schedule.momentum_at(t)[0]))
-        return {name: lr * envelope for name, lr in lrs.items()} if envelope != 1.0 else lrs
-
-    def momentum(self) -> float:
-        """The momentum (beta1) of the coming update; 0 without momentum."""
-        return float(self.schedule.momentum_at(np.array([self.step_index], dtype=np.float64))[0])
+            paddle_compat.set_momentum(self.optimizer, values.momentum)
+        return values
 
     def step(self, scaler: paddle.amp.GradScaler | None = None, skip: bool = False) -> dict[str, float]:
-        """One optimizer update at the planned group LRs and momentum; returns the LRs it used.
+        """One optimizer update at the planned group LRs and momentum; returns the group LRs it used.
 
         Order: unscale (with a scaler), measure the global gradient norm and clip (`last_grad_norm`), set
-        group LRs and momentum, update, step the scheduler. A non-finite gradient norm skips the update
-        (`last_applied` False), and so does `skip` (the caller saw a non-finite loss); the scheduler still
-        advances, so the plan stays aligned with the data.
+        group LRs and momentum, update, step the scheduler (which evaluates the next step's values). A
+        non-finite gradient norm skips the update (`last_applied` False), and so does `skip` (the caller
+        saw a non-finite loss); the scheduler still advances, so the plan stays aligned with the data.
         """
         if scaler is not None:
             scaler.unscale_(self.optimizer)
         self.last_grad_norm = clip_grad_norm_(self.params.values(), self.clip_grad_norm)
-        lrs = self.before_update()
+        values = self.before_update()
         self.last_applied = not skip and math.isfinite(self.last_grad_norm)
         if scaler is not None and not skip:
             scaler.step(self.optimizer)  # skips by itself when it found inf/nan
@@ -102,7 +89,7 @@ class GroupedOptimizer:
         elif scaler is None and self.last_applied:
             self.optimizer.step()
         self.scheduler.step()
-        return lrs
+        return values.lrs
 
     @property
     def main_group(self) -> str:
@@ -111,17 +98,16 @@ class GroupedOptimizer:
 
     def seek(self, step: int) -> None:
         """Put the scheduler at `step`: the next update is update number `step` of the plan."""
-        self.scheduler.last_epoch = step
-        self.scheduler.last_lr = self.scheduler.get_lr()
+        self.scheduler.seek(step)
 
     def replace_schedule(self, schedule: CompositeSchedule) -> None:
-        """Follow `schedule` from the next update on (used when the warmup is extended)."""
+        """Follow `schedule` from the next update on (an extended warmup, the NaN guard's re-warm)."""
+        base = self.scheduler.base if schedule.plan == self.schedule.plan else build_scheduler(schedule.plan)
         self.schedule = schedule
-        self.scheduler.curve = LargestGroupCurve(schedule)
-        self.scheduler.last_lr = self.scheduler.get_lr()
+        self.scheduler.follow(base, schedule.at)
 
 
-def _paddle_optimizer(opt: dict[str, Any], scheduler: CurveLR, groups: list[dict]):
+def _paddle_optimizer(opt: dict[str, Any], scheduler: GroupedLR, groups: list[dict]):
     """The configured Paddle optimizer; no `grad_clip` (see ppwarm.optim.clip)."""
     kind = opt["type"]
     if kind == "sgd":
@@ -157,7 +143,7 @@ def build_optimizer(model: paddle.nn.Layer, cfg: dict[str, Any], plan: ScheduleP
         members.setdefault(group, []).append(name)
         present[group] = (part, role)
     schedule = composite_schedule(cfg, plan, present.values())
-    scheduler = CurveLR(LargestGroupCurve(schedule))
+    scheduler = GroupedLR(build_scheduler(plan), schedule.at)
     params = {name: param for name, (_, param) in roles.items()}
     groups = [
         {"params": [params[n] for n in members[spec.name]], "weight_decay": float(spec.weight_decay)}

@@ -1,4 +1,4 @@
-"""Exact resume after a real SIGKILL, resume after a batch-size change, and resume errors."""
+"""Exact resume after a real SIGKILL, resume after a batch-size change, resume errors, step counters."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,13 @@ import pytest
 import yaml
 
 from ppwarm.cli.train import main as train_main
-from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
+from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint, save_atomic
 from ppwarm.engine.events import read_jsonl
+from ppwarm.engine.hooks.base import Hook
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.optim.groups import composite_schedule
 from ppwarm.runner import run_training
+from ppwarm.tasks.toy import build_toy_task
 from tests.engine.conftest import TOY, logged, merge
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,3 +115,39 @@ def test_resume_from_a_missing_file(toy_config, write_config, capsys, bad):
     path = write_config(toy_config(), name="cfg.yml")
     assert train_main(["-c", str(path), "-r", bad]) == 2
     assert f"-r {bad}: no such checkpoint file" in capsys.readouterr().err
+
+
+def test_checkpoint_whose_scheduler_disagrees_with_its_step_is_refused(toy_config, write_config, capsys):
+    cfg = toy_config({"epochs": 2, "checkpoint": {"save_interval": 1}})  # checkpoints at steps 8 and 16
+    run_training(cfg)
+    saved = CheckpointManager(Path(cfg["output_dir"]) / "checkpoints").step_path(8)
+    ckpt = load_checkpoint(saved)
+    assert ckpt["optimizer"]["LR_Scheduler"]["last_epoch"] == ckpt["state"]["step"] == 8
+    ckpt["optimizer"]["LR_Scheduler"]["last_epoch"] = 5  # the scheduler three updates behind its step
+    tampered = Path(cfg["output_dir"]) / "tampered.pdckpt"
+    save_atomic(ckpt, tampered)
+    config = write_config(cfg, name="cfg.yml")
+    assert train_main(["-c", str(config), "-r", str(tampered)]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"error: resume: {tampered} disagrees with itself: its train state is at step 8 but its LR "
+        "scheduler at step 5; not resuming from it"
+    )
+    state = run_training(cfg, resume=str(saved))  # the file as written passes the check
+    plan = resolve_plan(cfg, devices=1, batches_per_epoch=8)
+    schedule = composite_schedule(cfg, plan)
+    log = logged(cfg)
+    assert state.step == 16
+    assert [log["train/lr/bias"][t] for t in range(8, 16)] == list(schedule.lr("bias", np.arange(8, 16)))
+
+
+class ShiftsTheScheduler(Hook):
+    def before_step(self, trainer) -> None:
+        if trainer.state.step == 3:
+            trainer.grouped.seek(5)
+
+
+def test_trainer_refuses_to_step_when_the_counters_disagree(toy_config):
+    cfg = toy_config({"epochs": 2})
+    task = replace(build_toy_task(cfg), hooks=[ShiftsTheScheduler()])
+    with pytest.raises(RuntimeError, match="the trainer is at step 3, the LR scheduler at 5"):
+        run_training(cfg, task=task)

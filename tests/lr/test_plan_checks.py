@@ -89,6 +89,15 @@ def test_start_lr_above_peak_after_scaling_down(make_config):
         plan_for(make_config, data, batches=100)
 
 
+def test_start_lr_equal_to_the_peak_is_refused_too(make_config):
+    """A warmup that would not rise: every warmup is a Paddle LinearWarmup, which needs start < peak."""
+    data = {"reference_batch": None, "lr": {"base": 0.01, "warmup": {"start_lr": 0.01, "type": "cosine"}}}
+    with pytest.raises(ConfigError, match=r"lr\.warmup\.start_lr = 0\.01: equal to the peak LR 0\.01;"):
+        plan_for(make_config, data, batches=100)
+    data["lr"]["warmup"] = {"type": "none", "start_lr": 0.01}
+    assert plan_for(make_config, data, batches=100).warmup_steps == 0, "no warmup: nothing to check"
+
+
 def warnings_of(make_config, data, batches=100, devices=1):
     return plan_for(make_config, data, batches, devices).warnings
 

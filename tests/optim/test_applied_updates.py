@@ -138,7 +138,8 @@ def test_comparison_catches_an_update_one_step_late(make_config, monkeypatch):
     """The check is sharp: group LRs and momentum taken from the next step are caught at once."""
     from ppwarm.optim.build import GroupedOptimizer
 
-    monkeypatch.setattr(GroupedOptimizer, "step_index", property(lambda self: self.scheduler.last_epoch + 1))
+    late = property(lambda self: self.schedule.at(self.scheduler.last_epoch + 1))
+    monkeypatch.setattr(GroupedOptimizer, "values", late)
     with pytest.raises(AssertionError, match="at step 0"):
         run_and_compare(make_config, "momentum", 0.0)
 

@@ -4,8 +4,10 @@
 - `patience` consecutive skipped updates: roll back to the last good in-memory snapshot (model, EMA,
   optimizer with its scheduler position, counters; taken after the first good update and then every
   `snapshot_interval` good ones), lower the peak LR by `lr_factor` and re-warm linearly over
-  `rewarm_steps`. With no good update yet there is nothing to return to, and the run stops. After
-  `max_rollbacks` the run stops with a clear message (the checkpoint hook writes the good state at the end).
+  `rewarm_steps`; both become part of the schedule (`ppwarm.optim.composite.Rewarm`), so the scheduler,
+  the applied LRs and the dashboard all follow the lowered, re-warming LR. With no good update yet there
+  is nothing to return to, and the run stops. After `max_rollbacks` the run stops with a clear message
+  (the checkpoint hook writes the good state at the end).
 - During warmup, a loss above `spike_factor` x the running median of the last `spike_window` losses
   extends the warmup by `spike_extend_steps` (at most doubling it) instead of waiting for a NaN.
 Every event goes to the log and to the dashboard as `events/<name>`.
@@ -16,7 +18,6 @@ from __future__ import annotations
 import logging
 import statistics
 from collections import deque
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import paddle
@@ -27,20 +28,6 @@ if TYPE_CHECKING:
     from ppwarm.engine.trainer import Trainer
 
 log = logging.getLogger("ppwarm")
-
-
-@dataclass(frozen=True)
-class RewarmEnvelope:
-    """Factor on every group LR: `factor` x a linear ramp over `steps` updates from step `start` on."""
-
-    factor: float = 1.0
-    start: int | None = None
-    steps: int = 0
-
-    def __call__(self, step: int) -> float:
-        if self.start is None or self.steps == 0 or step >= self.start + self.steps:
-            return self.factor
-        return self.factor * max(step - self.start + 1, 1) / self.steps
 
 
 def clone_state(value: Any) -> Any:
