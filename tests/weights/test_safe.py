@@ -316,7 +316,7 @@ def test_real_checkpoints_of_a_toy_run(make_config: Callable[..., dict[str, Any]
     for path in paths:
         loaded = assert_loads_like_paddle(path)
         assert isinstance(loaded["rng"]["paddle_cpu"][0], paddle.base.core.GeneratorState)
-    assert_identical(paddle.load(str(paths[-1])), load_resume("auto", tmp_path / "run"))
+    assert_identical(paddle.load(str(paths[-1])), load_resume("auto", tmp_path / "run")[1])
     assert load_weights(build_task(cfg).model, str(paths[-1])) == "ema"
     report = load_pretrained(build_task(cfg).model, str(paths[-1]))
     assert report.matched and not (report.missing or report.shape_mismatched or report.unexpected)
