@@ -56,7 +56,7 @@ def final(cfg: Config, tag: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def digits_model(tmp_path_factory) -> dict:
+def digits_model(tmp_path_factory) -> Config:
     """The config of a digits recognizer trained from scratch with configs/ocr_rec.yml (run once)."""
     base = tmp_path_factory.mktemp("rec")
     digits = make_demo_rec(base / "digits", num_train=320, num_val=64, seed=1, **DEMO_SETS["digits"])
@@ -82,10 +82,10 @@ def log_text(cfg: Config) -> str:
 
 
 def test_finetune_from_pretrained_beats_scratch(digits_model, hex_set, tmp_path):
-    pretrained = str(Path(digits_model["output_dir"]) / "checkpoints" / "best.pdckpt")
+    pretrained = str(Path(digits_model.output_dir) / "checkpoints" / "best.pdckpt")
     tuned = rec_config(tmp_path, "ocr_rec_finetune.yml", "ft", hex_set, epochs=20, pretrained=pretrained)
     scratch = rec_config(tmp_path, "ocr_rec_finetune.yml", "sc", hex_set, epochs=20, pretrained=None)
-    assert tuned["optimizer"]["parts"]["backbone"]["lr_mult"] == 0.1  # the preset under test
+    assert tuned.optimizer.parts["backbone"].lr_mult == 0.1  # the preset under test
     run_training(tuned, evaluate=True)
     run_training(scratch, evaluate=True)
     assert "the head is re-initialised" in log_text(tuned)
