@@ -110,7 +110,7 @@ def main() -> None:
             f"a {model.fit.a / MB:.2f} MB, c {model.fit.c / MB:.3f} MB per sample"
         )
         print(f"{case.name}: {fits[case.name]}", flush=True)
-    rec_shape = load_config(REPO / "configs" / "ocr_rec.yml", list(REC_DATA))["rec"]["shape"]
+    rec_shape = load_config(REPO / "configs" / "ocr_rec.yml", list(REC_DATA)).rec.shape
     print(f"\npeak RSS, detectors at input {args.size}, recognizer at {'x'.join(map(str, rec_shape))}:\n")
     print(markdown(rows) + "\n")
     print_result(

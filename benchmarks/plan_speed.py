@@ -38,7 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=1_000_000)
     args = parser.parse_args()
-    per_epoch = args.steps // CONFIG["epochs"]
+    per_epoch = args.steps // CONFIG.epochs
 
     def plan_values() -> np.ndarray:
         plan = resolve_plan(CONFIG, devices=1, batches_per_epoch=per_epoch)

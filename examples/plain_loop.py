@@ -13,11 +13,10 @@ skips its update), AMP, several processes, task hooks, the dashboard.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 import paddle
 
-from ppwarm.config import add_config_args, load_config
+from ppwarm.config import Config, add_config_args, load_config
 from ppwarm.data.sampler import EpochBatchSampler
 from ppwarm.engine.rng import seed_everything
 from ppwarm.lr.plan import resolve_plan
@@ -25,16 +24,14 @@ from ppwarm.optim.build import build_optimizer
 from ppwarm.tasks.build import build_task
 
 
-def main(cfg: dict[str, Any]) -> list[dict[str, float]]:
+def main(cfg: Config) -> list[dict[str, float]]:
     """Train as `cfg` says; one record per update: `step`, `loss`, `momentum` and `lr/<group>`."""
-    seed_everything(cfg["seed"], cfg["deterministic"])
+    seed_everything(cfg.seed, cfg.deterministic)
     task = build_task(cfg)
     sampler = EpochBatchSampler(
-        len(task.train_set), cfg["batch_size"], drop_last=cfg["data"]["drop_last"], seed=cfg["seed"]
+        len(task.train_set), cfg.batch_size, drop_last=cfg.data.drop_last, seed=cfg.seed
     )
-    loader = paddle.io.DataLoader(
-        task.train_set, batch_sampler=sampler, num_workers=cfg["data"]["num_workers"]
-    )
+    loader = paddle.io.DataLoader(task.train_set, batch_sampler=sampler, num_workers=cfg.data.num_workers)
     plan = resolve_plan(cfg, devices=1, batches_per_epoch=len(sampler))
     grouped = build_optimizer(task.model, cfg, plan)  # its scheduler wraps build_scheduler(plan)
     records: list[dict[str, float]] = []
@@ -57,7 +54,7 @@ def main(cfg: dict[str, Any]) -> list[dict[str, float]]:
             grouped.optimizer.clear_grad()
             lrs = {f"lr/{group}": lr for group, lr in values.lrs.items()}
             records.append({"step": len(records), "loss": loss, "momentum": values.momentum, **lrs})
-            if len(records) % cfg["log_interval"] == 0:
+            if len(records) % cfg.log_interval == 0:
                 lr = values.lrs[grouped.main_group]
                 print(f"step {len(records)}/{plan.total_steps}  lr {lr:.4e}  loss {loss:.4f}")
             window = []

@@ -13,7 +13,7 @@ from typing import Any
 
 import paddle
 
-from ppwarm.config import write_resolved_config
+from ppwarm.config import Config, write_resolved_config
 from ppwarm.data.sampler import EpochBatchSampler
 from ppwarm.engine import distributed
 from ppwarm.engine.amp import build_amp
@@ -105,17 +105,17 @@ def _restore(
         restore_rng(ckpt["rng"])
 
 
-def _hooks(cfg: dict[str, Any], task: Task, world: distributed.World, evaluate: bool) -> list[Hook]:
+def _hooks(cfg: Config, task: Task, world: distributed.World, evaluate: bool) -> list[Hook]:
     """Dataset epoch, task hooks, metrics (a step's scalars first), NaN guard, evaluation, checkpoints."""
-    out_dir = Path(cfg["output_dir"])
+    out_dir = Path(cfg.output_dir)
     hooks: list[Hook] = list(task.hooks)
     if world.is_main:
-        hooks.append(MetricsHook(cfg["log_interval"]))
+        hooks.append(MetricsHook(cfg.log_interval))
     if hasattr(task.train_set, "set_epoch"):
         hooks.insert(0, DatasetEpochHook(task.train_set))
-    if cfg["nan_guard"]["enable"]:
-        hooks.append(NanGuardHook(cfg["nan_guard"]))
-    eval_hook = EvalHook(task, cfg["eval_interval"]) if evaluate and world.is_main else None
+    if cfg.nan_guard.enable:
+        hooks.append(NanGuardHook(cfg.nan_guard))
+    eval_hook = EvalHook(task, cfg.eval_interval) if evaluate and world.is_main else None
     if eval_hook is not None:
         hooks.append(eval_hook)
     if world.is_main:
@@ -123,18 +123,18 @@ def _hooks(cfg: dict[str, Any], task: Task, world: distributed.World, evaluate: 
     return hooks
 
 
-def _announce(cfg: dict[str, Any], plan: SchedulePlan, grouped: GroupedOptimizer, source: str) -> None:
+def _announce(cfg: Config, plan: SchedulePlan, grouped: GroupedOptimizer, source: str) -> None:
     log.info(format_plan(plan, source))
-    log.info(format_groups(grouped.schedule, weight_decay_scale(cfg["optimizer"], plan.global_batch)[1]))
+    log.info(format_groups(grouped.schedule, weight_decay_scale(cfg.optimizer, plan.global_batch)[1]))
     for warning in plan.warnings:
         log.warning("warning: %s", warning)
     derived = plan.derived()
     derived["groups"] = {g: list(names) for g, names in grouped.members.items()}
-    write_resolved_config(cfg, cfg["output_dir"], derived)
+    write_resolved_config(cfg, cfg.output_dir, derived)
 
 
 def run_training(
-    cfg: dict[str, Any],
+    cfg: Config,
     *,
     resume: str | None = None,
     evaluate: bool = False,
@@ -143,24 +143,22 @@ def run_training(
 ) -> TrainState:
     """Train as `cfg` says; returns the final train state. Raises TrainingStopped when the run diverged."""
     world = distributed.init_world()
-    out_dir = Path(cfg["output_dir"])
+    out_dir = Path(cfg.output_dir)
     setup_logging(out_dir, world)
-    seed_everything(cfg["seed"], cfg["deterministic"])
+    seed_everything(cfg.seed, cfg.deterministic)
     task = task or build_task(cfg)
-    if cfg["pretrained"] and not resume:
-        load_pretrained(task.model, cfg["pretrained"])
-    model = distributed.convert_sync_bn(task.model, world, cfg["sync_bn"])
+    if cfg.pretrained and not resume:
+        load_pretrained(task.model, cfg.pretrained)
+    model = distributed.convert_sync_bn(task.model, world, cfg.sync_bn)
     sampler = EpochBatchSampler(
         len(task.train_set),
-        cfg["batch_size"],
-        drop_last=cfg["data"]["drop_last"],
-        seed=cfg["seed"],
+        cfg.batch_size,
+        drop_last=cfg.data.drop_last,
+        seed=cfg.seed,
         rank=world.rank,
         world_size=world.size,
     )
-    loader = paddle.io.DataLoader(
-        task.train_set, batch_sampler=sampler, num_workers=cfg["data"]["num_workers"]
-    )
+    loader = paddle.io.DataLoader(task.train_set, batch_sampler=sampler, num_workers=cfg.data.num_workers)
     plan = resolve_plan(cfg, devices=world.size, batches_per_epoch=len(sampler))
     ckpt_path, ckpt = load_resume(resume, out_dir) if resume else (None, None)
     point = resume_point(ckpt, plan, len(sampler)) if ckpt else None
@@ -169,7 +167,7 @@ def run_training(
         plan = extend_warmup(plan, state.warmup_extension)
     grouped = build_optimizer(model, cfg, plan)
     amp, model = build_amp(cfg, model, grouped.optimizer)
-    ema = ModelEMA(model, cfg["ema"]["decay"]) if cfg["ema"]["enable"] else None
+    ema = ModelEMA(model, cfg.ema.decay) if cfg.ema.enable else None
     if ckpt:
         _restore(ckpt_path, ckpt, model, grouped, amp, ema, state, point.batch_changed)
         log.info(
@@ -191,7 +189,7 @@ def run_training(
         hooks=_hooks(cfg, task, world, evaluate),
         world_size=world.size,
         ema=ema,
-        rewarm_steps=cfg["nan_guard"]["rewarm_steps"],
+        rewarm_steps=cfg.nan_guard.rewarm_steps,
         writers=[JsonlWriter(out_dir / "metrics.jsonl"), VisualDLWriter(out_dir / "vdl")]
         if world.is_main
         else [],

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ppwarm.config import load_config
+from ppwarm.config import Config, load_config
 
 
 @pytest.fixture
@@ -26,10 +26,10 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def make_config(write_config: Callable[..., Path]) -> Callable[..., dict[str, Any]]:
-    """make_config(data, overrides=()) -> validated config dict, with every default filled."""
+def make_config(write_config: Callable[..., Path]) -> Callable[..., Config]:
+    """make_config(data, overrides=()) -> validated Config, with every default filled."""
 
-    def make(data: dict[str, Any], overrides: tuple[str, ...] = ()) -> dict[str, Any]:
+    def make(data: dict[str, Any], overrides: tuple[str, ...] = ()) -> Config:
         return load_config(write_config(data), overrides)
 
     return make

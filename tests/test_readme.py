@@ -31,4 +31,4 @@ def test_yaml_examples_are_valid_configs(block, tmp_path):
     path = tmp_path / "example.yml"
     path.write_text(block, encoding="utf-8")
     cfg = load_config(path)
-    assert cfg["lr"]["base"] == 0.01
+    assert cfg.lr.base == 0.01

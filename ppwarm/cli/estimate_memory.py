@@ -56,8 +56,8 @@ def _describe_fit(model: MemoryModel) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)
-    batch = args.batch or cfg["batch_size"]
-    size = cfg["det"]["input_size"] if cfg["task"] == "det" else None
+    batch = args.batch or cfg.batch_size
+    size = cfg.det.input_size if cfg.task == "det" else None
     budget = args.budget if args.budget is not None else available_budget()
     model = build_memory_model(args.config, args.opt)
     print(_describe_fit(model))
@@ -65,13 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _on_gpu():
         print("AMP has no effect on CPU; the O2 estimate below is a GPU planning number:")
     print(model.estimate(batch, size, amp_level="O2").table(budget))
-    amp = cfg["amp"]["level"] if cfg["amp"]["enable"] and _on_gpu() else None
+    amp = cfg.amp.level if cfg.amp.enable and _on_gpu() else None
     try:
         chosen = pick_batch_size(
             lambda b: model.estimate(b, size, amp_level=amp).total,
             budget,
             margin=args.margin,
-            nominal_batch=cfg["optimizer"]["nominal_batch"],
+            nominal_batch=cfg.optimizer.nominal_batch,
             devices=args.devices,
         )
     except ValueError as err:

@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = load_config(args.config, args.opt)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     task = build_task(cfg)
-    load_weights(task.model, cfg["weights"])
+    load_weights(task.model, cfg.weights)
     metrics = task.evaluate(task.model)
     width = max(len(k) for k in metrics)
     for name, value in metrics.items():

@@ -10,25 +10,24 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ppwarm.cli.common import reports_config_errors
-from ppwarm.config import add_config_args, load_config
+from ppwarm.config import Config, add_config_args, load_config
 from ppwarm.errors import ConfigError
 
 
-def export_det(cfg: dict[str, Any], out_dir: Path) -> int:
-    """Export the detector with cfg["weights"] at input side det.eval_size; returns 0."""
+def export_det(cfg: Config, out_dir: Path) -> int:
+    """Export the detector with cfg.weights at input side det.eval_size; returns 0."""
     from ppwarm.data.det.load import load_det_data
     from ppwarm.deploy.export import export_detector
     from ppwarm.tasks.det import build_model
     from ppwarm.weights.load import load_weights
 
-    names = load_det_data(cfg["det"]["data"]).class_names
+    names = load_det_data(cfg.det.data).class_names
     model = build_model(cfg, len(names))
-    load_weights(model, cfg["weights"])
-    prefix = export_detector(model, out_dir, cfg["det"]["eval_size"], names)
-    print(f"exported to {prefix.parent} (input {cfg['det']['eval_size']}x{cfg['det']['eval_size']})")
+    load_weights(model, cfg.weights)
+    prefix = export_detector(model, out_dir, cfg.det.eval_size, names)
+    print(f"exported to {prefix.parent} (input {cfg.det.eval_size}x{cfg.det.eval_size})")
     return 0
 
 
@@ -39,10 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="output folder for model.* and infer_cfg.yml")
     args = parser.parse_args(argv)
     cfg = load_config(args.config, args.opt)
-    if cfg["task"] not in ("det", "rec"):
-        raise ConfigError(f"task = {cfg['task']!r}: export supports det and rec")
+    if cfg.task not in ("det", "rec"):
+        raise ConfigError(f"task = {cfg.task!r}: export supports det and rec")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if cfg["task"] == "rec":
+    if cfg.task == "rec":
         from ppwarm.cli.rec import export_rec
 
         return export_rec(cfg, Path(args.out))

@@ -10,12 +10,11 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ppwarm.cli.common import reports_config_errors
-from ppwarm.config import add_config_args, load_config
+from ppwarm.config import Config, add_config_args, load_config
 from ppwarm.errors import ConfigError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
@@ -69,7 +68,7 @@ def draw(image: np.ndarray, rows: np.ndarray, names: list[str]) -> np.ndarray:
     return out
 
 
-def infer_det(cfg: dict[str, Any], paths: list[Path], out_dir: Path, threshold: float) -> int:
+def infer_det(cfg: Config, paths: list[Path], out_dir: Path, threshold: float) -> int:
     """Print the boxes scoring at least `threshold` per image and draw them into `out_dir`; returns 0."""
     import cv2
     import paddle
@@ -79,15 +78,15 @@ def infer_det(cfg: dict[str, Any], paths: list[Path], out_dir: Path, threshold: 
     from ppwarm.tasks.det import build_model
     from ppwarm.weights.load import load_weights
 
-    names = load_det_data(cfg["det"]["data"]).class_names
+    names = load_det_data(cfg.det.data).class_names
     model = build_model(cfg, len(names))
-    load_weights(model, cfg["weights"])
+    load_weights(model, cfg.weights)
     model.eval()
     out_dir.mkdir(parents=True, exist_ok=True)
     with paddle.no_grad():
         for path in paths:
             image = load_image(path)
-            rows = detect(model, image, cfg["det"]["eval_size"])
+            rows = detect(model, image, cfg.det.eval_size)
             rows = rows[rows[:, 1] >= threshold]
             cv2.imwrite(str(out_dir / path.name), draw(image, rows, names))
             found = ", ".join(f"{names[int(r[0])]} {r[1]:.2f}" for r in rows) or "nothing"
@@ -113,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cfg = load_config(args.config, args.opt)
-    task = cfg["task"]
+    task = cfg.task
     if task not in ("det", "rec"):
         raise ConfigError(f"task = {task!r}: infer supports det and rec")
     if task == "rec" and (args.out is not None or args.threshold is not None):

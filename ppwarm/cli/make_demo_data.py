@@ -23,9 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", default=None, help="where to write (overrides the config)")
     parser.add_argument("--force", action="store_true", help="replace an existing demo set")
     args = parser.parse_args(argv)
-    root = Path(
-        args.root or (load_config(args.config)["det"]["data"]["root"] if args.config else "data/demo_coco")
-    )
+    root = Path(args.root or (load_config(args.config).det.data.root if args.config else "data/demo_coco"))
     if args.force and root.exists():
         shutil.rmtree(root)
     made = ensure_demo_coco(root)

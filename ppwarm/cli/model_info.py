@@ -20,13 +20,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_config_args(parser)
     args = parser.parse_args(argv)
     cfg = load_config(args.config, args.opt)
-    if cfg["task"] != "det":
-        raise ConfigError(f"task = {cfg['task']!r}: model_info supports det")
-    model = build_model(cfg, len(load_det_data(cfg["det"]["data"]).class_names))
-    size = cfg["det"]["input_size"]
+    if cfg.task != "det":
+        raise ConfigError(f"task = {cfg.task!r}: model_info supports det")
+    model = build_model(cfg, len(load_det_data(cfg.det.data).class_names))
+    size = cfg.det.input_size
     info = model_info(model, size)
     print(
-        f"{cfg['det']['model']} at {size}x{size}: {info['params'] / 1e6:.2f} M parameters, "
+        f"{cfg.det.model} at {size}x{size}: {info['params'] / 1e6:.2f} M parameters, "
         f"{info['flops'] / 1e9:.2f} GFLOPs"
     )
     return 0

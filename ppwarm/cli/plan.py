@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if chain:
         plan = replace(plan, reasons=(*chain, *plan.reasons))
     print(format_plan(plan, source=args.config))
-    print(format_groups(schedule, weight_decay_scale(cfg["optimizer"], plan.global_batch)[1]))
+    print(format_groups(schedule, weight_decay_scale(cfg.optimizer, plan.global_batch)[1]))
     if args.csv:
         table = plan_table(plan)
         table.update(schedule.columns(table["step"]))

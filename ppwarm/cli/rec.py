@@ -7,8 +7,9 @@ weights given by `-o weights=PATH`. Called by `cli/infer.py` and `cli/export.py`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ppwarm.config import Config
 from ppwarm.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -16,37 +17,37 @@ if TYPE_CHECKING:
     from ppwarm.models.rec.crnn import CRNN
 
 
-def rec_shape(cfg: dict[str, Any]) -> tuple[int, int, int]:
+def rec_shape(cfg: Config) -> tuple[int, int, int]:
     """`rec.shape` as (C, H, W); ConfigError unless C is 3 (recognition reads RGB lines)."""
-    shape = tuple(cfg["rec"]["shape"])
+    shape = tuple(cfg.rec.shape)
     if shape[0] != 3:
         raise ConfigError(f"rec.shape = {list(shape)}: the recognizer reads RGB lines, so channels must be 3")
     return shape
 
 
-def load_charset(cfg: dict[str, Any]) -> CharDict:
+def load_charset(cfg: Config) -> CharDict:
     """The CharDict at rec.data.root / rec.data.dict. When that file is missing and rec.data.demo names a
     demo set, the set is generated first (as training does); with demo none it is a ConfigError."""
     from ppwarm.data.rec.dictionary import load_dict
     from ppwarm.data.rec.load import load_rec_data
 
-    data = cfg["rec"]["data"]
-    path = Path(data["root"]) / data["dict"]
+    data = cfg.rec.data
+    path = Path(data.root) / data.dict
     if path.is_file():
-        return load_dict(path, use_space=data["use_space"])
-    if data["demo"] == "none":
-        raise ConfigError(f"rec.data.dict: {path} does not exist (rec.data.root = {data['root']})")
-    return load_rec_data(cfg["rec"], cfg["seed"])[0]
+        return load_dict(path, use_space=data.use_space)
+    if data.demo == "none":
+        raise ConfigError(f"rec.data.dict: {path} does not exist (rec.data.root = {data.root})")
+    return load_rec_data(cfg.rec, cfg.seed)[0]
 
 
-def trained_recognizer(cfg: dict[str, Any]) -> tuple[CRNN, CharDict]:
-    """(model in eval mode with cfg["weights"] loaded, its CharDict)."""
+def trained_recognizer(cfg: Config) -> tuple[CRNN, CharDict]:
+    """(model in eval mode with cfg.weights loaded, its CharDict)."""
     from ppwarm.tasks.rec import build_rec_model
     from ppwarm.weights.load import load_weights
 
     chars = load_charset(cfg)
     model = build_rec_model(cfg, chars.num_classes)
-    load_weights(model, cfg["weights"])
+    load_weights(model, cfg.weights)
     model.eval()
     return model, chars
 
@@ -69,7 +70,7 @@ def read_line(model: CRNN, chars: CharDict, path: Path, shape: tuple[int, int, i
     return chars.decode(ids), confidence
 
 
-def infer_rec(cfg: dict[str, Any], paths: list[Path]) -> int:
+def infer_rec(cfg: Config, paths: list[Path]) -> int:
     """Print `path<TAB>text<TAB>confidence` (4 decimals) per image, in the order of `paths`; returns 0."""
     shape = rec_shape(cfg)
     model, chars = trained_recognizer(cfg)
@@ -79,7 +80,7 @@ def infer_rec(cfg: dict[str, Any], paths: list[Path]) -> int:
     return 0
 
 
-def export_rec(cfg: dict[str, Any], out_dir: Path) -> int:
+def export_rec(cfg: Config, out_dir: Path) -> int:
     """Write `out_dir/model.*` and `out_dir/infer_cfg.yml` (see `deploy.export_rec`); returns 0."""
     from ppwarm.deploy.export_rec import export_recognizer
 

@@ -3,10 +3,12 @@
 A field knows its default, whether null is allowed, its bounds and a one-line doc. `check` is the only
 way a value gets into a resolved config: it returns the normalized value (ints become floats for
 number fields, tuples become lists) or raises ConfigError naming the source, the key and the value.
+`as_field` declares a field as an attribute of a config section (ppwarm.config.sections).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Mapping
@@ -19,6 +21,14 @@ from ppwarm.config.messages import value_error
 Schema = Mapping[str, Any]
 
 _DEFAULT_SOURCE = "schema default"
+SPEC = "ppwarm.spec"  # key of a section attribute's metadata holding its Field (or container)
+
+
+def freeze(value: Any) -> Any:
+    """A checked value as a section holds it: lists (nested too) become tuples."""
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(item) for item in value)
+    return value
 
 
 def _join_options(options: list[str]) -> str:
@@ -53,6 +63,12 @@ class Field:
     def default_value(self, path: str) -> Any:
         """The default, normalized like a user value (a fresh object each call)."""
         return self.check(path, self.default, _DEFAULT_SOURCE)
+
+    def as_field(self) -> Any:
+        """A dataclass field for a section attribute: this spec in its metadata, its default (frozen)."""
+        if self.required:
+            return dataclasses.field(metadata={SPEC: self})
+        return dataclasses.field(default=freeze(self.default_value("default")), metadata={SPEC: self})
 
     def describe(self) -> str:
         """What values are accepted, as a phrase: `a number > 0`, `true or false`, ..."""

@@ -20,9 +20,14 @@ def apply_overrides(layer: Layer, overrides: Sequence[str]) -> Layer:
     for text in overrides:
         source = f"-o {text}"
         path, value = parse_override(text, source)
-        _require_mappings_along(layer, path, source)
-        layer = merge(layer, Layer.from_tree(_nest(path, value), source))
+        layer = set_value(layer, path, value, source)
     return layer
+
+
+def set_value(layer: Layer, path: KeyPath, value: Any, source: str) -> Layer:
+    """`layer` with `value` put at `path` (merged like a base), recorded as set by `source`."""
+    _require_mappings_along(layer, path, source)
+    return merge(layer, Layer.from_tree(_nest(path, value), source))
 
 
 def parse_override(text: str, source: str) -> tuple[KeyPath, Any]:

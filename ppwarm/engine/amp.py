@@ -16,6 +16,8 @@ from typing import Any
 
 import paddle
 
+from ppwarm.config import Config
+
 log = logging.getLogger("ppwarm")
 
 
@@ -56,10 +58,10 @@ def accelerator_available() -> bool:
     return paddle.device.get_device() != "cpu"
 
 
-def build_amp(cfg: dict[str, Any], model: paddle.nn.Layer, optimizer: Any) -> tuple[Amp, paddle.nn.Layer]:
-    """AMP for `cfg['amp']` and the model (decorated for O2). Logs once when AMP is asked for on CPU."""
-    amp_cfg = cfg["amp"]
-    if not amp_cfg["enable"]:
+def build_amp(cfg: Config, model: paddle.nn.Layer, optimizer: Any) -> tuple[Amp, paddle.nn.Layer]:
+    """AMP for `cfg.amp` and the model (decorated for O2). Logs once when AMP is asked for on CPU."""
+    amp_cfg = cfg.amp
+    if not amp_cfg.enable:
         return Amp(enabled=False), model
     if not accelerator_available():
         log.info(
@@ -67,11 +69,11 @@ def build_amp(cfg: dict[str, Any], model: paddle.nn.Layer, optimizer: Any) -> tu
             "so training runs in float32"
         )
         return Amp(enabled=False), model
-    if amp_cfg["level"] == "O2":
+    if amp_cfg.level == "O2":
         model = paddle.amp.decorate(
-            models=model, optimizers=optimizer, level="O2", master_weight=True, dtype=amp_cfg["dtype"]
+            models=model, optimizers=optimizer, level="O2", master_weight=True, dtype=amp_cfg.dtype
         )[0]
     scaler = None
-    if amp_cfg["dtype"] == "float16":
-        scaler = paddle.amp.GradScaler(init_loss_scaling=amp_cfg["init_loss_scaling"])
-    return Amp(True, amp_cfg["level"], amp_cfg["dtype"], scaler), model
+    if amp_cfg.dtype == "float16":
+        scaler = paddle.amp.GradScaler(init_loss_scaling=amp_cfg.init_loss_scaling)
+    return Amp(True, amp_cfg.level, amp_cfg.dtype, scaler), model

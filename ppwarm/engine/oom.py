@@ -7,8 +7,7 @@ failed window and the runner writes a checkpoint that `-r` continues from after 
 
 from __future__ import annotations
 
-from typing import Any
-
+from ppwarm.config import Config
 from ppwarm.lr.plan import SchedulePlan
 
 OOM_MARKERS = ("out of memory", "resourceexhausted", "cudaerrormemoryallocation", "cannot allocate memory")
@@ -30,7 +29,7 @@ def is_out_of_memory(err: BaseException) -> bool:
     return any(marker.replace(" ", "") in text for marker in OOM_MARKERS)
 
 
-def oom_advice(cfg: dict[str, Any], plan: SchedulePlan, config_path: str = "CONFIG") -> str:
+def oom_advice(cfg: Config, plan: SchedulePlan, config_path: str = "CONFIG") -> str:
     """What to change, with numbers: a smaller per-device batch that keeps the global batch (so the LR and
     the warmup stay as planned), AMP, a smaller input, fewer loader workers."""
     batch, accumulate = plan.batch_size, plan.accumulate
@@ -41,14 +40,14 @@ def oom_advice(cfg: dict[str, Any], plan: SchedulePlan, config_path: str = "CONF
             f"  - -o batch_size={half} accumulate={accumulate * batch // half}: the same global batch "
             f"({plan.global_batch}), so the LR and warmup stay as planned"
         )
-    if not cfg["amp"]["enable"]:
+    if not cfg.amp.enable:
         lines.append("  - -o amp.enable=true (GPU): mixed precision roughly halves activation memory")
-    if cfg["task"] == "det" and cfg["det"]["input_size"] > 64:
-        smaller = cfg["det"]["input_size"] - 64
+    if cfg.task == "det" and cfg.det.input_size > 64:
+        smaller = cfg.det.input_size - 64
         lines.append(f"  - -o det.input_size={smaller}: activations grow with the square of the input side")
-    if cfg["data"]["num_workers"] > 1:
+    if cfg.data.num_workers > 1:
         lines.append(
-            f"  - -o data.num_workers={cfg['data']['num_workers'] // 2}: each loader worker builds Mosaic "
+            f"  - -o data.num_workers={cfg.data.num_workers // 2}: each loader worker builds Mosaic "
             "samples in its own memory"
         )
     lines.append(f"  - python tools/estimate_memory.py -c {config_path} shows what fits before you start")

@@ -9,13 +9,17 @@ checks that need step counts (warmup longer than the run, milestones inside the 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ppwarm.errors import ConfigError
 from ppwarm.lr import curves, scaling
 from ppwarm.lr.lint import lint_plan
+
+if TYPE_CHECKING:  # the config room shares this floor: its types only, never at run time
+    from ppwarm.config import Config
+    from ppwarm.config.sections.lr import DecayConfig, LrConfig, WarmupConfig
 
 MIN_RESTART_CYCLE_STEPS = 10
 
@@ -89,7 +93,7 @@ class SchedulePlan:
         return out
 
 
-def resolve_plan(cfg: dict[str, Any], devices: int = 1, batches_per_epoch: int | None = None) -> SchedulePlan:
+def resolve_plan(cfg: Config, devices: int = 1, batches_per_epoch: int | None = None) -> SchedulePlan:
     """Resolve the schedule of `cfg` for `devices` ranks and `batches_per_epoch` loader batches per rank.
 
     Raises ConfigError for schedules that cannot run as written.
@@ -98,64 +102,62 @@ def resolve_plan(cfg: dict[str, Any], devices: int = 1, batches_per_epoch: int |
         raise ConfigError(f"the training set gives {batches_per_epoch} batches per epoch; need at least 1")
     if devices < 1:
         raise ConfigError(f"devices = {devices}: must be >= 1")
-    lr_cfg, opt = cfg["lr"], cfg["optimizer"]
+    lr_cfg, opt = cfg.lr, cfg.optimizer
     accumulate, batch, reasons = _global_batch(cfg, devices)
-    rule, why = scaling.resolve_scaling_rule(lr_cfg["scaling"], opt["type"])
+    rule, why = scaling.resolve_scaling_rule(lr_cfg.scaling, opt.type)
     reasons.append(why)
-    peak, why = scaling.scale_lr(lr_cfg["base"], batch, cfg["reference_batch"], rule)
+    peak, why = scaling.scale_lr(lr_cfg.base, batch, cfg.reference_batch, rule)
     reasons.append(why)
     per_epoch = scaling.steps_per_epoch(batches_per_epoch, accumulate)
-    total = scaling.epochs_to_steps(cfg["epochs"], per_epoch)
+    total = scaling.epochs_to_steps(cfg.epochs, per_epoch)
     reasons.append(
         f"{batches_per_epoch} batches per epoch / accumulate {accumulate} = {per_epoch} "
-        f"steps per epoch; {cfg['epochs']:g} epochs = {total} steps"
+        f"steps per epoch; {cfg.epochs:g} epochs = {total} steps"
     )
-    warmup, why = _warmup_steps(lr_cfg["warmup"], per_epoch, batch, total)
+    warmup, why = _warmup_steps(lr_cfg.warmup, per_epoch, batch, total)
     reasons.extend(why)
-    plateau = scaling.epochs_to_steps(lr_cfg["plateau_epochs"], per_epoch)
+    plateau = scaling.epochs_to_steps(lr_cfg.plateau_epochs, per_epoch)
     decay = _decay_steps(lr_cfg, warmup, plateau, total)
     milestones = _milestone_steps(lr_cfg, per_epoch, warmup, total - plateau)
-    _check_start_lr(lr_cfg["warmup"], warmup, peak)
-    _check_cycles(lr_cfg["decay"], decay)
-    reasons.append(f"decay {lr_cfg['decay']['type']} over {decay} steps, then {plateau} plateau steps")
+    _check_start_lr(lr_cfg.warmup, warmup, peak)
+    _check_cycles(lr_cfg.decay, decay)
+    reasons.append(f"decay {lr_cfg.decay.type} over {decay} steps, then {plateau} plateau steps")
     plan = SchedulePlan(
-        optimizer_type=opt["type"],
-        beta2=opt["beta2"],
-        batch_size=cfg["batch_size"],
+        optimizer_type=opt.type,
+        beta2=opt.beta2,
+        batch_size=cfg.batch_size,
         devices=devices,
         accumulate=accumulate,
         global_batch=batch,
-        reference_batch=cfg["reference_batch"],
-        base_lr=lr_cfg["base"],
+        reference_batch=cfg.reference_batch,
+        base_lr=lr_cfg.base,
         scaling_rule=rule,
         peak_lr=peak,
         batches_per_epoch=batches_per_epoch,
         steps_per_epoch=per_epoch,
-        epochs=cfg["epochs"],
+        epochs=cfg.epochs,
         total_steps=total,
-        warmup_type=lr_cfg["warmup"]["type"],
+        warmup_type=lr_cfg.warmup.type,
         warmup_steps=warmup,
-        start_lr=lr_cfg["warmup"]["start_lr"],
-        warmup_power=lr_cfg["warmup"]["power"],
-        decay_type=lr_cfg["decay"]["type"],
+        start_lr=lr_cfg.warmup.start_lr,
+        warmup_power=lr_cfg.warmup.power,
+        decay_type=lr_cfg.decay.type,
         decay_steps=decay,
         plateau_steps=plateau,
-        min_lr_ratio=lr_cfg["decay"]["min_lr_ratio"],
-        decay_power=lr_cfg["decay"]["power"],
+        min_lr_ratio=lr_cfg.decay.min_lr_ratio,
+        decay_power=lr_cfg.decay.power,
         milestone_steps=milestones,
-        gamma=lr_cfg["decay"]["gamma"],
-        cycles=lr_cfg["decay"]["cycles"],
+        gamma=lr_cfg.decay.gamma,
+        cycles=lr_cfg.decay.cycles,
         reasons=tuple(reasons),
     )
     return replace(plan, warnings=tuple(lint_plan(plan)))
 
 
-def _global_batch(cfg: dict[str, Any], devices: int) -> tuple[int, int, list[str]]:
+def _global_batch(cfg: Config, devices: int) -> tuple[int, int, list[str]]:
     """Accumulation steps, global batch, and the reasons for both."""
-    size = cfg["batch_size"]
-    accumulate, why = scaling.resolve_accumulate(
-        cfg["accumulate"], cfg["optimizer"]["nominal_batch"], size, devices
-    )
+    size = cfg.batch_size
+    accumulate, why = scaling.resolve_accumulate(cfg.accumulate, cfg.optimizer.nominal_batch, size, devices)
     batch = scaling.global_batch(size, devices, accumulate)
     return (
         accumulate,
@@ -164,15 +166,15 @@ def _global_batch(cfg: dict[str, Any], devices: int) -> tuple[int, int, list[str
     )
 
 
-def _warmup_steps(warm: dict[str, Any], per_epoch: int, batch: int, total: int) -> tuple[int, list[str]]:
-    if warm["type"] == "none":
+def _warmup_steps(warm: WarmupConfig, per_epoch: int, batch: int, total: int) -> tuple[int, list[str]]:
+    if warm.type == "none":
         return 0, ["warmup none: W = 0"]
-    if warm["steps"] is not None:
-        return warm["steps"], [f"warmup: lr.warmup.steps = {warm['steps']} steps"]
-    if warm["epochs"] is None or warm["epochs"] == "auto":
+    if warm.steps is not None:
+        return warm.steps, [f"warmup: lr.warmup.steps = {warm.steps} steps"]
+    if warm.epochs is None or warm.epochs == "auto":
         return scaling.auto_warmup_steps(per_epoch, batch, total)
-    steps = scaling.epochs_to_steps(warm["epochs"], per_epoch)
-    return steps, [f"warmup: lr.warmup.epochs = {warm['epochs']:g} epochs = {steps} steps"]
+    steps = scaling.epochs_to_steps(warm.epochs, per_epoch)
+    return steps, [f"warmup: lr.warmup.epochs = {warm.epochs:g} epochs = {steps} steps"]
 
 
 def _show(value: Any) -> str:
@@ -182,32 +184,32 @@ def _show(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _warmup_key(warm: dict[str, Any]) -> str:
-    if warm["steps"] is not None:
-        return f"lr.warmup.steps = {warm['steps']}"
-    return f"lr.warmup.epochs = {_show(warm['epochs']) if warm['epochs'] is not None else 'auto'}"
+def _warmup_key(warm: WarmupConfig) -> str:
+    if warm.steps is not None:
+        return f"lr.warmup.steps = {warm.steps}"
+    return f"lr.warmup.epochs = {_show(warm.epochs) if warm.epochs is not None else 'auto'}"
 
 
-def _decay_steps(lr_cfg: dict[str, Any], warmup: int, plateau: int, total: int) -> int:
+def _decay_steps(lr_cfg: LrConfig, warmup: int, plateau: int, total: int) -> int:
     if plateau >= total:
         raise ConfigError(
-            f"lr.plateau_epochs = {lr_cfg['plateau_epochs']:g}: the plateau ({plateau} steps) "
+            f"lr.plateau_epochs = {lr_cfg.plateau_epochs:g}: the plateau ({plateau} steps) "
             f"is not shorter than the run ({total} steps)"
         )
     decay = total - warmup - plateau
     if decay < 1:
         raise ConfigError(
-            f"{_warmup_key(lr_cfg['warmup'])}: the warmup ({warmup} steps) is longer than the "
+            f"{_warmup_key(lr_cfg.warmup)}: the warmup ({warmup} steps) is longer than the "
             f"run allows ({total} steps, {plateau} of them plateau); shorten it"
         )
     return decay
 
 
-def _milestone_steps(lr_cfg: dict[str, Any], per_epoch: int, warmup: int, decay_end: int) -> tuple[int, ...]:
-    decay = lr_cfg["decay"]
-    if decay["type"] != "piecewise":
+def _milestone_steps(lr_cfg: LrConfig, per_epoch: int, warmup: int, decay_end: int) -> tuple[int, ...]:
+    decay = lr_cfg.decay
+    if decay.type != "piecewise":
         return ()
-    epochs = list(decay["milestones"])  # the schema guarantees they increase
+    epochs = list(decay.milestones)  # the schema guarantees they increase
     if not epochs:
         raise ConfigError("lr.decay.milestones = []: a piecewise decay needs at least one milestone (epochs)")
     shown = _show(epochs)
@@ -226,22 +228,22 @@ def _milestone_steps(lr_cfg: dict[str, Any], per_epoch: int, warmup: int, decay_
     return steps
 
 
-def _check_start_lr(warm: dict[str, Any], warmup: int, peak: float) -> None:
-    if warmup > 0 and warm["start_lr"] >= peak:
-        where = "above" if warm["start_lr"] > peak else "equal to"
+def _check_start_lr(warm: WarmupConfig, warmup: int, peak: float) -> None:
+    if warmup > 0 and warm.start_lr >= peak:
+        where = "above" if warm.start_lr > peak else "equal to"
         raise ConfigError(
-            f"lr.warmup.start_lr = {warm['start_lr']:g}: {where} the peak LR {peak:.6g}; a warmup "
+            f"lr.warmup.start_lr = {warm.start_lr:g}: {where} the peak LR {peak:.6g}; a warmup "
             "rises to the peak"
         )
 
 
-def _check_cycles(decay: dict[str, Any], length: int) -> None:
-    if decay["type"] != "cosine_restarts":
+def _check_cycles(decay: DecayConfig, length: int) -> None:
+    if decay.type != "cosine_restarts":
         return
-    per_cycle = length / decay["cycles"]
+    per_cycle = length / decay.cycles
     if per_cycle < MIN_RESTART_CYCLE_STEPS:
         raise ConfigError(
-            f"lr.decay.cycles = {decay['cycles']}: {length} decay steps give cycles of "
+            f"lr.decay.cycles = {decay.cycles}: {length} decay steps give cycles of "
             f"{per_cycle:.1f} steps; each needs at least {MIN_RESTART_CYCLE_STEPS}"
         )
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ppwarm.config import load_config
+from ppwarm.config import Config, load_config
 
 FLOAT_BYTES = 4
 MB = 1_000_000
@@ -193,12 +193,12 @@ class MemoryModel:
         )
 
 
-def default_points(cfg: dict[str, Any]) -> list[Point]:
+def default_points(cfg: Config) -> list[Point]:
     """3 probes for detection (batches 2 and 8 at the configured side, batch 2 at ~3/4 of it), else 2."""
-    if cfg["task"] != "det":
-        batch = cfg["batch_size"]
+    if cfg.task != "det":
+        batch = cfg.batch_size
         return [(batch, None), (4 * batch, None)]
-    side = cfg["det"]["input_size"]
+    side = cfg.det.input_size
     small = max(32 * round(0.75 * side / 32), 64)
     other = small if small != side else side + 64
     return [(DET_BATCHES[0], side), (DET_BATCHES[1], side), (DET_BATCHES[0], other)]
@@ -241,12 +241,12 @@ def build_memory_model(
     keys = device_keys(results)
     return MemoryModel(
         task=first["task"],
-        optimizer=cfg["optimizer"]["type"],
+        optimizer=cfg.optimizer.type,
         params=first["params"],
         param_tensors=first["param_tensors"],
         sample_bytes=first["sample_bytes"],
         baseline_bytes=int(np.median([r[keys[1]] for r in results])),
-        fit=fit_activations(results, s0=cfg["det"]["input_size"] if cfg["task"] == "det" else None),
+        fit=fit_activations(results, s0=cfg.det.input_size if cfg.task == "det" else None),
         points=results,
         measured=MEASURED_BY[keys],
     )
@@ -261,7 +261,7 @@ def estimate(
 ) -> MemoryEstimate:
     """Probe, fit and predict at (batch, size), with the config's AMP level when AMP is enabled."""
     cfg = load_config(cfg_path, list(overrides))
-    amp = cfg["amp"]["level"] if cfg["amp"]["enable"] else None
+    amp = cfg.amp.level if cfg.amp.enable else None
     result = build_memory_model(cfg_path, overrides).estimate(batch, size, amp_level=amp)
     result.budget_bytes = budget_bytes
     return result

@@ -85,7 +85,7 @@ def run_probe(config: str, overrides: Sequence[str], batch: int, size: int | Non
     from ppwarm.tasks.build import build_task
 
     cfg = load_config(config, [*overrides, *probe_overrides(batch, size)])
-    paddle.seed(cfg["seed"])
+    paddle.seed(cfg.seed)
     task = build_task(cfg)
     if hasattr(task.train_set, "set_epoch"):
         task.train_set.set_epoch(0)
@@ -106,7 +106,7 @@ def run_probe(config: str, overrides: Sequence[str], batch: int, size: int | Non
         "params": int(sum(int(np.prod(p.shape)) for p in params)),
         "param_tensors": len(params),
         "sample_bytes": sample_bytes(task.train_set),
-        "task": cfg["task"],
+        "task": cfg.task,
         "gpu_peak_bytes": _gpu_peak(),
         "gpu_baseline_bytes": gpu_baseline,
     }

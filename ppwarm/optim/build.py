@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import paddle
 
+from ppwarm.config import Config
+from ppwarm.config.sections.optimizer import OptimizerConfig
 from ppwarm.lr.build import build_scheduler
 from ppwarm.lr.plan import SchedulePlan
 from ppwarm.lr.schedulers import GroupedLR
@@ -107,31 +108,31 @@ class GroupedOptimizer:
         self.scheduler.follow(base, schedule.at)
 
 
-def _paddle_optimizer(opt: dict[str, Any], scheduler: GroupedLR, groups: list[dict]):
+def _paddle_optimizer(opt: OptimizerConfig, scheduler: GroupedLR, groups: list[dict]):
     """The configured Paddle optimizer; no `grad_clip` (see ppwarm.optim.clip)."""
-    kind = opt["type"]
+    kind = opt.type
     if kind == "sgd":
         return paddle.optimizer.SGD(learning_rate=scheduler, parameters=groups)
     if kind == "momentum":
         return paddle.optimizer.Momentum(
-            learning_rate=scheduler, momentum=opt["momentum"], parameters=groups, use_nesterov=opt["nesterov"]
+            learning_rate=scheduler, momentum=opt.momentum, parameters=groups, use_nesterov=opt.nesterov
         )
     adam = paddle.optimizer.AdamW if kind == "adamw" else paddle.optimizer.Adam
     return adam(
         learning_rate=scheduler,
-        beta1=opt["beta1"],
-        beta2=opt["beta2"],
-        epsilon=opt["epsilon"],
+        beta1=opt.beta1,
+        beta2=opt.beta2,
+        epsilon=opt.epsilon,
         parameters=groups,
     )
 
 
-def build_optimizer(model: paddle.nn.Layer, cfg: dict[str, Any], plan: SchedulePlan) -> GroupedOptimizer:
+def build_optimizer(model: paddle.nn.Layer, cfg: Config, plan: SchedulePlan) -> GroupedOptimizer:
     """Group `model`'s trainable parameters by part and role and build the configured optimizer.
 
     Raises ConfigError when the config names a model part the model does not declare.
     """
-    opt = cfg["optimizer"]
+    opt = cfg.optimizer
     rules, declared = part_rules(opt), declared_parts(model)
     check_declared(rules, declared)
     members: dict[str, list[str]] = {}
@@ -150,4 +151,4 @@ def build_optimizer(model: paddle.nn.Layer, cfg: dict[str, Any], plan: ScheduleP
         for spec in schedule.groups
     ]
     optimizer = _paddle_optimizer(opt, scheduler, groups)
-    return GroupedOptimizer(optimizer, scheduler, schedule, members, params, opt["clip_grad_norm"])
+    return GroupedOptimizer(optimizer, scheduler, schedule, members, params, opt.clip_grad_norm)

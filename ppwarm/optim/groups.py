@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from ppwarm.config import Config
+from ppwarm.config.sections.optimizer import OptimizerConfig
 from ppwarm.errors import ConfigError
 from ppwarm.lr import scaling
 from ppwarm.lr.plan import SchedulePlan
@@ -35,24 +36,22 @@ class PartRule:
     pattern: re.Pattern[str] | None = None
 
 
-def part_rules(opt: dict[str, Any]) -> list[PartRule]:
+def part_rules(opt: OptimizerConfig) -> list[PartRule]:
     """Configured parts, then custom entries, in config order. Raises ConfigError on a bad regex/name."""
     rules = [
-        PartRule(name, f"optimizer.parts.{name}", p["lr_mult"], p["weight_decay"], p["warmup_epochs"])
-        for name, p in opt["parts"].items()
+        PartRule(name, f"optimizer.parts.{name}", p.lr_mult, p.weight_decay, p.warmup_epochs)
+        for name, p in opt.parts.items()
     ]
-    for index, entry in enumerate(opt["custom"]):
+    for index, entry in enumerate(opt.custom):
         key = f"optimizer.custom.{index}"
         try:
-            pattern = re.compile(entry["pattern"])
+            pattern = re.compile(entry.pattern)
         except re.error as err:
             raise ConfigError(
-                f"{key}.pattern = {entry['pattern']!r}: not a valid regular expression ({err})"
+                f"{key}.pattern = {entry.pattern!r}: not a valid regular expression ({err})"
             ) from None
-        name = entry["name"] or f"custom{index}"
-        rules.append(
-            PartRule(name, key, entry["lr_mult"], entry["weight_decay"], entry["warmup_epochs"], pattern)
-        )
+        name = entry.name or f"custom{index}"
+        rules.append(PartRule(name, key, entry.lr_mult, entry.weight_decay, entry.warmup_epochs, pattern))
     names = [r.name for r in rules]
     for name in names:
         if names.count(name) > 1 or name in ROLES:
@@ -67,24 +66,24 @@ def group_name(part: str | None, role: str) -> str:
     return role if part is None else f"{part}.{role}"
 
 
-def weight_decay_scale(opt: dict[str, Any], global_batch: int) -> tuple[float, str]:
+def weight_decay_scale(opt: OptimizerConfig, global_batch: int) -> tuple[float, str]:
     """Factor global_batch / nominal_batch on every weight decay (when enabled), and why."""
-    nominal = opt["nominal_batch"]
-    if nominal is None or not opt["scale_weight_decay"]:
-        return 1.0, f"weight decay {opt['weight_decay']:g} (not scaled: no nominal_batch or scaling off)"
+    nominal = opt.nominal_batch
+    if nominal is None or not opt.scale_weight_decay:
+        return 1.0, f"weight decay {opt.weight_decay:g} (not scaled: no nominal_batch or scaling off)"
     factor = global_batch / nominal
     return factor, (
-        f"weight decay {opt['weight_decay'] * factor:.6g} = {opt['weight_decay']:g} x "
+        f"weight decay {opt.weight_decay * factor:.6g} = {opt.weight_decay:g} x "
         f"global batch {global_batch} / nominal_batch {nominal}"
     )
 
 
-def _role_decay(opt: dict[str, Any], role: str, rule: PartRule | None) -> float:
-    if (role == "bias" and not opt["bias_decay"]) or (role == "norm" and not opt["norm_decay"]):
+def _role_decay(opt: OptimizerConfig, role: str, rule: PartRule | None) -> float:
+    if (role == "bias" and not opt.bias_decay) or (role == "norm" and not opt.norm_decay):
         return 0.0
     if rule is not None and rule.weight_decay is not None:
         return rule.weight_decay
-    return opt["weight_decay"]
+    return opt.weight_decay
 
 
 def _own_warmup(rule: PartRule | None, plan: SchedulePlan) -> int | None:
@@ -100,10 +99,10 @@ def _own_warmup(rule: PartRule | None, plan: SchedulePlan) -> int | None:
 
 
 def group_specs(
-    cfg: dict[str, Any], plan: SchedulePlan, present: Iterable[tuple[str | None, str]] | None = None
+    cfg: Config, plan: SchedulePlan, present: Iterable[tuple[str | None, str]] | None = None
 ) -> tuple[GroupSpec, ...]:
     """The groups for the (part, role) pairs in `present`; all that the config can create when None."""
-    opt = cfg["optimizer"]
+    opt = cfg.optimizer
     rules = {rule.name: rule for rule in part_rules(opt)}
     if present is None:
         present = [(part, role) for part in (None, *rules) for role in ROLES]
@@ -124,16 +123,13 @@ def group_specs(
 
 
 def composite_schedule(
-    cfg: dict[str, Any], plan: SchedulePlan, present: Iterable[tuple[str | None, str]] | None = None
+    cfg: Config, plan: SchedulePlan, present: Iterable[tuple[str | None, str]] | None = None
 ) -> CompositeSchedule:
     """The run's composite schedule: per-group LRs and momentum (beta1 for the Adam family)."""
-    opt = cfg["optimizer"]
-    if opt["type"] == "sgd":
-        momentum = None
-    else:
-        momentum = opt["beta1"] if opt["type"] in ADAM_FAMILY else opt["momentum"]
+    opt = cfg.optimizer
+    momentum = None if opt.type == "sgd" else (opt.beta1 if opt.type in ADAM_FAMILY else opt.momentum)
     return CompositeSchedule(
-        plan, group_specs(cfg, plan, present), momentum, opt["warmup_momentum"], opt["warmup_bias_lr"]
+        plan, group_specs(cfg, plan, present), momentum, opt.warmup_momentum, opt.warmup_bias_lr
     )
 
 

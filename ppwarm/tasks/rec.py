@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
 
+from ppwarm.config import Config
 from ppwarm.data.rec.load import load_rec_data
 
 log = logging.getLogger("ppwarm")
 
 
-def train_set_size(cfg: dict[str, Any]) -> int:
-    return len(load_rec_data(cfg["rec"], cfg["seed"])[1])
+def train_set_size(cfg: Config) -> int:
+    return len(load_rec_data(cfg.rec, cfg.seed)[1])
 
 
 def evaluate_recognizer(model, dataset, chars, batch_size: int = 64) -> dict[str, float]:
@@ -55,31 +55,29 @@ def explain_blank_output(predictions: list[str]) -> bool:
     return True
 
 
-def build_rec_model(cfg: dict[str, Any], num_classes: int):
+def build_rec_model(cfg: Config, num_classes: int):
     from ppwarm.models.rec.build import build_rec_preset
 
-    return build_rec_preset(cfg["rec"]["model"], num_classes=num_classes)
+    return build_rec_preset(cfg.rec.model, num_classes=num_classes)
 
 
-def build_rec_task(cfg: dict[str, Any]):
+def build_rec_task(cfg: Config):
     """Model, datasets, evaluation and the freeze-backbone hook of the recognition task."""
     from ppwarm.data.rec.dataset import RecDataset
     from ppwarm.engine.hooks.epoch import FreezePartHook
     from ppwarm.engine.task import Task
 
-    rec = cfg["rec"]
-    chars, train_samples, val_samples = load_rec_data(rec, cfg["seed"])
+    rec = cfg.rec
+    chars, train_samples, val_samples = load_rec_data(rec, cfg.seed)
     model = build_rec_model(cfg, chars.num_classes)
-    shape = tuple(rec["shape"])
-    train = RecDataset(
-        train_samples, chars, shape, rec["max_text_length"], augment=rec["augment"], seed=cfg["seed"]
-    )
-    val = RecDataset(val_samples, chars, shape, rec["max_text_length"], augment=False, seed=cfg["seed"])
+    shape = rec.shape
+    train = RecDataset(train_samples, chars, shape, rec.max_text_length, augment=rec.augment, seed=cfg.seed)
+    val = RecDataset(val_samples, chars, shape, rec.max_text_length, augment=False, seed=cfg.seed)
     hooks = []
-    if rec["freeze_backbone_epochs"]:
-        hooks.append(FreezePartHook(model.parts["backbone"], 0, rec["freeze_backbone_epochs"]))
+    if rec.freeze_backbone_epochs:
+        hooks.append(FreezePartHook(model.parts["backbone"], 0, rec.freeze_backbone_epochs))
 
     def evaluate(m):
-        return evaluate_recognizer(m, val, chars, batch_size=max(cfg["batch_size"], 32))
+        return evaluate_recognizer(m, val, chars, batch_size=max(cfg.batch_size, 32))
 
     return Task(model, train, val, evaluate, metric="acc", mode="max", hooks=hooks)

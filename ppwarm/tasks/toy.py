@@ -5,11 +5,10 @@ The data is generated from the run's seed, so two runs see the same samples. Met
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import paddle
 
+from ppwarm.config import Config
 from ppwarm.engine.task import Task
 from ppwarm.models.toy import ToyRegressor
 
@@ -43,9 +42,9 @@ def evaluate_mse(model: paddle.nn.Layer, dataset: ToyDataset) -> dict[str, float
     return {"mse": float(out["mse"])}
 
 
-def build_toy_task(cfg: dict[str, Any]) -> Task:
-    toy = cfg["toy"]
-    model = ToyRegressor(toy["features"], hidden=8, out_features=OUT_FEATURES, batch_norm=toy["batch_norm"])
-    train = ToyDataset(toy["samples"], toy["features"], toy["noise"], cfg["seed"], split=0)
-    val = ToyDataset(toy["val_samples"], toy["features"], toy["noise"], cfg["seed"], split=1)
+def build_toy_task(cfg: Config) -> Task:
+    toy = cfg.toy
+    model = ToyRegressor(toy.features, hidden=8, out_features=OUT_FEATURES, batch_norm=toy.batch_norm)
+    train = ToyDataset(toy.samples, toy.features, toy.noise, cfg.seed, split=0)
+    val = ToyDataset(toy.val_samples, toy.features, toy.noise, cfg.seed, split=1)
     return Task(model, train, val, lambda m: evaluate_mse(m, val), metric="mse", mode="min")

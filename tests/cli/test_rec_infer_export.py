@@ -19,7 +19,7 @@ import yaml
 
 from ppwarm.cli.export import main as export_main
 from ppwarm.cli.infer import main as infer_main
-from ppwarm.config import load_config
+from ppwarm.config import Config, load_config
 from ppwarm.data.rec.dataset import RecDataset, read_rgb
 from ppwarm.data.rec.demo import DEMO_SETS, make_demo_rec
 from ppwarm.data.rec.load import load_rec_data
@@ -33,10 +33,10 @@ SHAPE = (3, 32, 100)
 FIT_STEPS, FIT_LR, BN_REFRESH = 60, 5e-3, 20
 
 
-def _fit(cfg: dict[str, Any]) -> paddle.nn.Layer:
+def _fit(cfg: Config) -> paddle.nn.Layer:
     """The configured CRNN after FIT_STEPS Adam steps on the validation lines, BN statistics refreshed."""
-    chars, _, val = load_rec_data(cfg["rec"], cfg["seed"])
-    data = RecDataset(val, chars, SHAPE, cfg["rec"]["max_text_length"])
+    chars, _, val = load_rec_data(cfg.rec, cfg.seed)
+    data = RecDataset(val, chars, SHAPE, cfg.rec.max_text_length)
     batch = {
         k: paddle.to_tensor(np.stack([data[i][k] for i in range(len(data))]))
         for k in ("image", "label", "length")
@@ -83,7 +83,7 @@ def test_infer_prints_the_dygraph_reading_of_every_image(rec, capsys):
     images = rec["root"] / "images" / "val"
     assert infer_main([*_args(rec), "--image", str(images)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    model, chars = _dygraph(rec), load_rec_data(rec["cfg"]["rec"], rec["cfg"]["seed"])[0]
+    model, chars = _dygraph(rec), load_rec_data(rec["cfg"].rec, rec["cfg"].seed)[0]
     expected = []
     for path in sorted(images.iterdir()):
         with paddle.no_grad():

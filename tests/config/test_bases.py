@@ -12,8 +12,8 @@ def test_single_base_relative_to_including_file(write_yaml) -> None:
     write_yaml("configs/base/run.yml", "epochs: 12\nbatch_size: 4\n")
     path = write_yaml("configs/a.yml", "_BASE_: base/run.yml\nbatch_size: 16\n")
     cfg = load_config(path)
-    assert cfg["epochs"] == 12.0
-    assert cfg["batch_size"] == 16
+    assert cfg.epochs == 12.0
+    assert cfg.batch_size == 16
 
 
 def test_base_list_in_order_later_wins(write_yaml) -> None:
@@ -21,15 +21,15 @@ def test_base_list_in_order_later_wins(write_yaml) -> None:
     write_yaml("configs/base/two.yml", "epochs: 2\nbatch_size: 2\n")
     path = write_yaml("configs/a.yml", "_BASE_: [base/one.yml, base/two.yml]\nepochs: 3\n")
     cfg = load_config(path)
-    assert (cfg["epochs"], cfg["batch_size"], cfg["accumulate"]) == (3.0, 2, 1)
+    assert (cfg.epochs, cfg.batch_size, cfg.accumulate) == (3.0, 2, 1)
 
 
 def test_nested_bases_are_relative_to_their_own_file(write_yaml) -> None:
     write_yaml("configs/shared/lr.yml", "lr: {base: 0.5}\n")
     write_yaml("configs/base/run.yml", "_BASE_: ../shared/lr.yml\nepochs: 7\n")
     cfg = load_config(write_yaml("configs/a.yml", "_BASE_: base/run.yml\n"))
-    assert cfg["lr"]["base"] == 0.5
-    assert cfg["epochs"] == 7.0
+    assert cfg.lr.base == 0.5
+    assert cfg.epochs == 7.0
 
 
 def test_deep_merge_keeps_sibling_keys(write_yaml) -> None:
@@ -42,15 +42,15 @@ def test_deep_merge_keeps_sibling_keys(write_yaml) -> None:
         """,
     )
     cfg = load_config(write_yaml("a.yml", "_BASE_: base/b.yml\nlr:\n  warmup: {start_lr: 0.0005}\n"))
-    assert cfg["lr"]["base"] == 0.2
-    assert cfg["lr"]["warmup"]["type"] == "cosine"
-    assert cfg["lr"]["warmup"]["start_lr"] == 0.0005
+    assert cfg.lr.base == 0.2
+    assert cfg.lr.warmup.type == "cosine"
+    assert cfg.lr.warmup.start_lr == 0.0005
 
 
 def test_lists_are_replaced_not_merged(write_yaml) -> None:
     write_yaml("base/b.yml", "lr: {decay: {milestones: [10, 20, 30]}}\n")
     cfg = load_config(write_yaml("a.yml", "_BASE_: base/b.yml\nlr: {decay: {milestones: [5]}}\n"))
-    assert cfg["lr"]["decay"]["milestones"] == [5.0]
+    assert cfg.lr.decay.milestones == (5.0,)
 
 
 def test_null_in_child_clears_base_value(write_yaml) -> None:
@@ -64,9 +64,9 @@ def test_null_in_child_clears_base_value(write_yaml) -> None:
         """,
     )
     cfg = load_config(path)
-    assert cfg["reference_batch"] is None
-    assert cfg["lr"]["warmup"]["epochs"] is None
-    assert cfg["lr"]["warmup"]["steps"] == 300
+    assert cfg.reference_batch is None
+    assert cfg.lr.warmup.epochs is None
+    assert cfg.lr.warmup.steps == 300
 
 
 def test_diamond_is_not_a_cycle(write_yaml) -> None:
@@ -74,7 +74,7 @@ def test_diamond_is_not_a_cycle(write_yaml) -> None:
     write_yaml("left.yml", "_BASE_: common.yml\nbatch_size: 2\n")
     write_yaml("right.yml", "_BASE_: common.yml\naccumulate: 3\n")
     cfg = load_config(write_yaml("a.yml", "_BASE_: [left.yml, right.yml]\n"))
-    assert (cfg["epochs"], cfg["batch_size"], cfg["accumulate"]) == (9.0, 2, 3)
+    assert (cfg.epochs, cfg.batch_size, cfg.accumulate) == (9.0, 2, 3)
 
 
 def test_cycle_names_the_chain(write_yaml, tmp_path) -> None:

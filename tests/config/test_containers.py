@@ -14,11 +14,11 @@ def test_parts_and_custom_get_defaults_and_keep_order(write_yaml) -> None:
         "optimizer:\n  parts: {head: {lr_mult: 2}, backbone: {warmup_epochs: 3}}\n"
         "  custom:\n    - {pattern: 'neck\\.0'}\n    - {pattern: x, name: other, weight_decay: 0}\n",
     )
-    opt = load_config(path)["optimizer"]
-    assert list(opt["parts"]) == ["head", "backbone"]
-    assert opt["parts"]["head"] == {"lr_mult": 2.0, "weight_decay": None, "warmup_epochs": None}
-    assert opt["parts"]["backbone"] == {"lr_mult": 1.0, "weight_decay": None, "warmup_epochs": 3.0}
-    assert opt["custom"] == [
+    opt = load_config(path).optimizer
+    assert list(opt.parts) == ["head", "backbone"]
+    assert opt.parts["head"].to_dict() == {"lr_mult": 2.0, "weight_decay": None, "warmup_epochs": None}
+    assert opt.parts["backbone"].to_dict() == {"lr_mult": 1.0, "weight_decay": None, "warmup_epochs": 3.0}
+    assert [entry.to_dict() for entry in opt.custom] == [
         {"pattern": "neck\\.0", "name": None, "lr_mult": 1.0, "weight_decay": None, "warmup_epochs": None},
         {"pattern": "x", "name": "other", "lr_mult": 1.0, "weight_decay": 0.0, "warmup_epochs": None},
     ]
@@ -57,9 +57,9 @@ def test_container_errors_name_the_item(write_yaml, text, message) -> None:
 def test_override_into_a_part(write_yaml) -> None:
     path = write_yaml("a.yml", "optimizer: {parts: {head: {lr_mult: 2}}}\n")
     cfg = load_config(path, ["optimizer.parts.head.warmup_epochs=1", "optimizer.parts.backbone.lr_mult=0.1"])
-    assert cfg["optimizer"]["parts"]["head"]["lr_mult"] == 2.0
-    assert cfg["optimizer"]["parts"]["head"]["warmup_epochs"] == 1.0
-    assert cfg["optimizer"]["parts"]["backbone"]["lr_mult"] == 0.1
+    assert cfg.optimizer.parts["head"].lr_mult == 2.0
+    assert cfg.optimizer.parts["head"].warmup_epochs == 1.0
+    assert cfg.optimizer.parts["backbone"].lr_mult == 0.1
 
 
 def test_resolved_config_round_trips_containers_and_auto(write_yaml, tmp_path) -> None:
@@ -69,6 +69,6 @@ def test_resolved_config_round_trips_containers_and_auto(write_yaml, tmp_path) -
         "  custom: [{pattern: 'a.b', name: ab}]\n",
     )
     cfg = load_config(path)
-    assert cfg["accumulate"] == "auto"
+    assert cfg.accumulate == "auto"
     again, _ = read_resolved_config(write_resolved_config(cfg, tmp_path / "out"))
     assert again == cfg

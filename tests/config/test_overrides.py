@@ -22,49 +22,49 @@ def config_path(write_yaml):
 
 def test_nested_value_parsed_as_yaml(config_path) -> None:
     cfg = load_config(config_path, ["lr.base=1e-3", "epochs=12", "optimizer.type=adamw"])
-    assert cfg["lr"]["base"] == 0.001
-    assert cfg["epochs"] == 12.0
-    assert cfg["optimizer"]["type"] == "adamw"
+    assert cfg.lr.base == 0.001
+    assert cfg.epochs == 12.0
+    assert cfg.optimizer.type == "adamw"
 
 
 def test_siblings_merge_and_keep_other_keys(config_path) -> None:
     cfg = load_config(config_path, ["lr.warmup.type=linear", "lr.warmup.epochs=2"])
-    assert cfg["lr"]["warmup"] == {
+    assert cfg.lr.warmup.to_dict() == {
         "type": "linear",
         "epochs": 2.0,
         "steps": None,
         "start_lr": 0.001,
         "power": 3.0,
     }
-    assert cfg["lr"]["base"] == 0.1
+    assert cfg.lr.base == 0.1
 
 
 def test_later_override_wins(config_path) -> None:
-    assert load_config(config_path, ["lr.base=0.2", "lr.base=0.3"])["lr"]["base"] == 0.3
+    assert load_config(config_path, ["lr.base=0.2", "lr.base=0.3"]).lr.base == 0.3
 
 
 def test_list_override_replaces(config_path) -> None:
     cfg = load_config(config_path, ["lr.decay.milestones=[60,80]"])
-    assert cfg["lr"]["decay"]["milestones"] == [60.0, 80.0]
+    assert cfg.lr.decay.milestones == (60.0, 80.0)
 
 
 def test_null_override(write_yaml) -> None:
     path = write_yaml("a.yml", "reference_batch: 64\nlr: {warmup: {epochs: 5}}\n")
     cfg = load_config(path, ["reference_batch=null", "lr.warmup.epochs=null", "lr.warmup.steps=10"])
-    assert cfg["reference_batch"] is None
-    assert cfg["lr"]["warmup"]["epochs"] is None
-    assert cfg["lr"]["warmup"]["steps"] == 10
+    assert cfg.reference_batch is None
+    assert cfg.lr.warmup.epochs is None
+    assert cfg.lr.warmup.steps == 10
 
 
 def test_mapping_value_merges(config_path) -> None:
     cfg = load_config(config_path, ["lr.warmup={type: constant, steps: 40}"])
-    assert cfg["lr"]["warmup"]["type"] == "constant"
-    assert cfg["lr"]["warmup"]["steps"] == 40
-    assert cfg["lr"]["warmup"]["start_lr"] == 0.001
+    assert cfg.lr.warmup.type == "constant"
+    assert cfg.lr.warmup.steps == 40
+    assert cfg.lr.warmup.start_lr == 0.001
 
 
 def test_value_may_contain_equals_sign(config_path) -> None:
-    assert load_config(config_path, ["output_dir=runs/lr=0.1"])["output_dir"] == "runs/lr=0.1"
+    assert load_config(config_path, ["output_dir=runs/lr=0.1"]).output_dir == "runs/lr=0.1"
 
 
 def test_false_means_false_and_yes_stays_a_string(config_path) -> None:

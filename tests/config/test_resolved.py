@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
 
-from ppwarm.config import SCHEMA, dump_config, load_config, read_resolved_config, write_resolved_config
+from ppwarm.config import (
+    SCHEMA,
+    Config,
+    config_from_dict,
+    dump_config,
+    load_config,
+    read_resolved_config,
+    write_resolved_config,
+)
 from ppwarm.errors import ConfigError
 
 DERIVED = {"global_batch": 256, "peak_lr": 0.04, "warmup_steps": 500, "reasons": ["linear scaling: 256/64"]}
 
 
 @pytest.fixture
-def cfg(write_yaml) -> dict:
+def cfg(write_yaml) -> Config:
     text = """
     epochs: 12.5
     reference_batch: 64
@@ -46,7 +55,7 @@ def test_load_config_rejects_derived(cfg, tmp_path) -> None:
 
 
 def test_invalid_config_is_not_written(cfg, tmp_path) -> None:
-    cfg["lr"]["base"] = -1.0
+    cfg = dataclasses.replace(cfg, lr=dataclasses.replace(cfg.lr, base=-1.0))  # unchecked on purpose
     with pytest.raises(ConfigError) as info:
         write_resolved_config(cfg, tmp_path / "out")
     assert str(info.value) == "config to write: lr.base = -1.0: must be > 0"
@@ -79,9 +88,9 @@ def test_overwrites_existing_file(cfg, tmp_path) -> None:
 
 
 def test_dump_config_keeps_schema_order(cfg) -> None:
-    shuffled = dict(reversed(list(cfg.items())))
-    shuffled["lr"] = dict(reversed(list(cfg["lr"].items())))
-    text = dump_config(shuffled)
+    shuffled = dict(reversed(list(cfg.to_dict().items())))
+    shuffled["lr"] = dict(reversed(list(cfg.lr.to_dict().items())))
+    text = dump_config(config_from_dict(shuffled))
     top_level = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
     assert top_level == list(SCHEMA)
     second_level = [

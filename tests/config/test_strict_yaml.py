@@ -94,8 +94,8 @@ def test_missing_config_file(tmp_path) -> None:
 
 def test_empty_file_gives_all_defaults(write_yaml) -> None:
     cfg = load_config(write_yaml("a.yml", "# nothing set\n"))
-    assert cfg["epochs"] == 100.0
-    assert cfg["lr"]["base"] == 0.01
+    assert cfg.epochs == 100.0
+    assert cfg.lr.base == 0.01
 
 
 @pytest.mark.parametrize("text", ["yes", "1e-5", "0o17", "010", "2020-01-01", "true", "null", "1:30", ""])

@@ -57,17 +57,17 @@ def error_of(path, overrides=()) -> str:
 
 
 def test_defaults_filled_in_schema_order(write_yaml) -> None:
-    cfg = load_config(write_yaml("a.yml", "{}\n"))
-    assert {key: cfg[key] for key in EXPECTED_DEFAULTS} == EXPECTED_DEFAULTS
-    assert list(cfg) == list(SCHEMA)
-    assert list(cfg["lr"]) == ["base", "scaling", "warmup", "decay", "plateau_epochs"]
+    plain = load_config(write_yaml("a.yml", "{}\n")).to_dict()
+    assert {key: plain[key] for key in EXPECTED_DEFAULTS} == EXPECTED_DEFAULTS
+    assert list(plain) == list(SCHEMA)
+    assert list(plain["lr"]) == ["base", "scaling", "warmup", "decay", "plateau_epochs"]
 
 
 def test_defaults_are_fresh_objects(write_yaml) -> None:
     path = write_yaml("a.yml", "{}\n")
-    first = load_config(path)
+    first = load_config(path).to_dict()
     first["lr"]["decay"]["milestones"].append(3.0)
-    assert load_config(path)["lr"]["decay"]["milestones"] == []
+    assert load_config(path).to_dict()["lr"]["decay"]["milestones"] == []
 
 
 def test_every_field_has_a_one_line_doc() -> None:
@@ -93,8 +93,8 @@ def test_every_field_has_a_one_line_doc() -> None:
 
 def test_ints_become_floats_for_number_fields(write_yaml) -> None:
     cfg = load_config(write_yaml("a.yml", "epochs: 3\nlr: {base: 1}\n"))
-    assert type(cfg["epochs"]) is float
-    assert type(cfg["lr"]["base"]) is float
+    assert type(cfg.epochs) is float
+    assert type(cfg.lr.base) is float
 
 
 def test_unknown_key_in_file_suggests_closest(write_yaml) -> None:
@@ -168,7 +168,7 @@ def test_choice_suggests_close_value(write_yaml) -> None:
 
 def test_warmup_auto_is_accepted(write_yaml) -> None:
     cfg = load_config(write_yaml("a.yml", "lr: {warmup: {epochs: auto}}\n"))
-    assert cfg["lr"]["warmup"]["epochs"] == "auto"
+    assert cfg.lr.warmup.epochs == "auto"
 
 
 def test_warmup_epochs_and_steps_both_set(write_yaml) -> None:

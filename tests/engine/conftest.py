@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ppwarm.config import Config
 from ppwarm.engine.events import read_jsonl
 
 TOY: dict[str, Any] = {
@@ -32,10 +33,10 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def toy_config(make_config: Callable[..., dict], tmp_path: Path) -> Callable[..., dict[str, Any]]:
+def toy_config(make_config: Callable[..., Config], tmp_path: Path) -> Callable[..., Config]:
     """toy_config(extra, name="run") -> validated config of the toy task writing to tmp_path/name."""
 
-    def build(extra: dict[str, Any] | None = None, name: str = "run") -> dict[str, Any]:
+    def build(extra: dict[str, Any] | None = None, name: str = "run") -> Config:
         data = merge(TOY, extra or {})
         data["output_dir"] = str(tmp_path / name)
         return make_config(data)
@@ -43,6 +44,6 @@ def toy_config(make_config: Callable[..., dict], tmp_path: Path) -> Callable[...
     return build
 
 
-def logged(cfg: dict[str, Any]) -> dict[str, dict[int, float]]:
+def logged(cfg: Config) -> dict[str, dict[int, float]]:
     """tag -> {step: value} of a run's metrics.jsonl."""
-    return read_jsonl(Path(cfg["output_dir"]) / "metrics.jsonl")
+    return read_jsonl(Path(cfg.output_dir) / "metrics.jsonl")

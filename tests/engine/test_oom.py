@@ -48,7 +48,7 @@ def test_oom_saves_the_last_good_state_and_advises(toy_config):
     assert "out of memory in update 10" in message
     assert "-o batch_size=8 accumulate=2: the same global batch (16)" in message
     assert "-o data.num_workers=1" in message and "-o amp.enable=true" in message
-    saved = load_checkpoint(CheckpointManager(Path(cfg["output_dir"]) / "checkpoints").latest())
+    saved = load_checkpoint(CheckpointManager(Path(cfg.output_dir) / "checkpoints").latest())
     assert saved["state"]["step"] == 10 and saved["state"]["batch_in_epoch"] == 2, "update 10 not done yet"
     resumed = run_training(
         toy_config({"data": {"num_workers": 2}, "batch_size": 8, "accumulate": 2}), resume="auto"

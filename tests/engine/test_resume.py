@@ -87,9 +87,9 @@ def test_resume_after_batch_size_change_maps_progress_by_samples(toy_config, cap
     first = toy_config({"epochs": 4, "checkpoint": {"save_interval": 2}})
     run_training(first)  # 32 steps of 16 samples
     cfg = toy_config({"epochs": 4, "batch_size": 8})  # same output dir: resume from step 32's checkpoint
-    ckpt = CheckpointManager(Path(cfg["output_dir"]) / "checkpoints")
-    (Path(cfg["output_dir"]) / "checkpoints" / ckpt.step_path(32).name).unlink()  # resume from step 16
-    (Path(cfg["output_dir"]) / "checkpoints" / "latest.txt").unlink()
+    ckpt = CheckpointManager(Path(cfg.output_dir) / "checkpoints")
+    (Path(cfg.output_dir) / "checkpoints" / ckpt.step_path(32).name).unlink()  # resume from step 16
+    (Path(cfg.output_dir) / "checkpoints" / "latest.txt").unlink()
     state = run_training(cfg, resume="auto")
     err = capsys.readouterr().err
     assert "resume: global batch changed 16 -> 8" in err
@@ -105,14 +105,14 @@ def test_resume_after_batch_size_change_maps_progress_by_samples(toy_config, cap
 
 def test_resume_auto_without_checkpoint_is_a_clear_error(toy_config, write_config, capsys):
     cfg = toy_config()
-    path = write_config(cfg, name="cfg.yml")
+    path = write_config(cfg.to_dict(), name="cfg.yml")
     assert train_main(["-c", str(path), "-r", "auto"]) == 2
-    assert f"-r auto: no checkpoint under {cfg['output_dir']}/checkpoints" in capsys.readouterr().err
+    assert f"-r auto: no checkpoint under {cfg.output_dir}/checkpoints" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("bad", ["missing.pdckpt"])
 def test_resume_from_a_missing_file(toy_config, write_config, capsys, bad):
-    path = write_config(toy_config(), name="cfg.yml")
+    path = write_config(toy_config().to_dict(), name="cfg.yml")
     assert train_main(["-c", str(path), "-r", bad]) == 2
     assert f"-r {bad}: no such checkpoint file" in capsys.readouterr().err
 
@@ -120,13 +120,13 @@ def test_resume_from_a_missing_file(toy_config, write_config, capsys, bad):
 def test_checkpoint_whose_scheduler_disagrees_with_its_step_is_refused(toy_config, write_config, capsys):
     cfg = toy_config({"epochs": 2, "checkpoint": {"save_interval": 1}})  # checkpoints at steps 8 and 16
     run_training(cfg)
-    saved = CheckpointManager(Path(cfg["output_dir"]) / "checkpoints").step_path(8)
+    saved = CheckpointManager(Path(cfg.output_dir) / "checkpoints").step_path(8)
     ckpt = load_checkpoint(saved)
     assert ckpt["optimizer"]["LR_Scheduler"]["last_epoch"] == ckpt["state"]["step"] == 8
     ckpt["optimizer"]["LR_Scheduler"]["last_epoch"] = 5  # the scheduler three updates behind its step
-    tampered = Path(cfg["output_dir"]) / "tampered.pdckpt"
+    tampered = Path(cfg.output_dir) / "tampered.pdckpt"
     save_atomic(ckpt, tampered)
-    config = write_config(cfg, name="cfg.yml")
+    config = write_config(cfg.to_dict(), name="cfg.yml")
     assert train_main(["-c", str(config), "-r", str(tampered)]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         f"error: resume: {tampered} disagrees with itself: its train state is at step 8 but its LR "

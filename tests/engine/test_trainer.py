@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ppwarm.config import read_resolved_config
+from ppwarm.config import config_from_dict, read_resolved_config
+from ppwarm.engine.checkpoint import CheckpointManager, load_checkpoint
 from ppwarm.lr.plan import resolve_plan
 from ppwarm.optim.groups import composite_schedule
 from ppwarm.runner import run_training
@@ -69,7 +70,7 @@ def test_accumulation_equals_one_large_batch(toy_config):
 def test_resolved_config_is_written_with_derived_values(toy_config):
     cfg = toy_config({"accumulate": 2, "batch_size": 8})
     run_training(cfg)
-    saved, derived = read_resolved_config(Path(cfg["output_dir"]) / "resolved_config.yml")
+    saved, derived = read_resolved_config(Path(cfg.output_dir) / "resolved_config.yml")
     assert saved == cfg
     assert derived["global_batch"] == 16 and derived["steps_per_epoch"] == 8 and derived["warmup_steps"] == 8
     assert derived["groups"]["bias"] == [
@@ -79,6 +80,8 @@ def test_resolved_config_is_written_with_derived_values(toy_config):
         "neck.1.bias",
         "head.bias",
     ]
+    stored = load_checkpoint(CheckpointManager(Path(cfg.output_dir) / "checkpoints").latest())["config"]
+    assert type(stored) is dict and stored == cfg.to_dict() and config_from_dict(stored) == cfg
 
 
 def test_dashboard_has_the_documented_tags(toy_config):
@@ -86,7 +89,7 @@ def test_dashboard_has_the_documented_tags(toy_config):
 
     cfg = toy_config({"epochs": 2})
     run_training(cfg, evaluate=True)
-    files = list((Path(cfg["output_dir"]) / "vdl").glob("vdlrecords.*.log"))
+    files = list((Path(cfg.output_dir) / "vdl").glob("vdlrecords.*.log"))
     assert len(files) == 1
     reader = LogReader(file_path=str(files[0]))
     tags = set(reader.get_tags()["scalar"])

@@ -32,7 +32,7 @@ def test_training_records_the_chosen_batch(tmp_path):
     args = ["-c", TOY, "-o", "batch_size=auto", "memory.budget=1GB", "epochs=2", f"output_dir={out}"]
     assert train_main(args) == 0
     cfg, derived = read_resolved_config(out / "resolved_config.yml")
-    assert cfg["batch_size"] == 256 and derived["global_batch"] == 256
+    assert cfg.batch_size == 256 and derived["global_batch"] == 256
 
 
 def test_progressive_resizing_plans_for_its_largest_side(make_config):

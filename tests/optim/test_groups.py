@@ -38,7 +38,7 @@ def test_frozen_parameters_get_no_group():
 
 
 def rules_for(make_config, optimizer):
-    return part_rules(make_config({"optimizer": optimizer})["optimizer"])
+    return part_rules(make_config({"optimizer": optimizer}).optimizer)
 
 
 def test_custom_regex_longest_match_beats_parts(make_config):

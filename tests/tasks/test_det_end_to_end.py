@@ -82,7 +82,7 @@ def trained(tmp_path_factory):
 
 
 def test_short_run_learns_to_detect(trained):
-    log = read_jsonl(Path(trained["cfg"]["output_dir"]) / "metrics.jsonl")
+    log = read_jsonl(Path(trained["cfg"].output_dir) / "metrics.jsonl")
     (after,) = log["eval/map50"].values()
     assert trained["before"]["map50"] < 0.02, "untrained, the model finds next to nothing"
     assert after > MAP50_FLOOR, f"mAP@.5 after training {after:.3f}"
@@ -94,7 +94,7 @@ def test_short_run_learns_to_detect(trained):
 def test_eval_tool_reports_the_same_map(trained, capsys):
     assert eval_main(["-c", str(trained["path"]), "-o", f"weights={trained['weights']}"]) == 0
     out = capsys.readouterr().out
-    log = read_jsonl(Path(trained["cfg"]["output_dir"]) / "metrics.jsonl")
+    log = read_jsonl(Path(trained["cfg"].output_dir) / "metrics.jsonl")
     (logged,) = log["eval/map50"].values()
     line = next(line for line in out.splitlines() if line.startswith("map50 "))
     assert float(line.split()[1]) == pytest.approx(logged, abs=1e-4)
@@ -112,7 +112,7 @@ def test_infer_draws_boxes_and_agrees_with_eval(trained, tmp_path, capsys):
     assert drawn == sorted(p.name for p in images.iterdir())
     lines = {Path(line.split(":")[0]).name: line for line in out.splitlines() if line.startswith(str(images))}
     assert len(lines) == 16 and not any(line.endswith("nothing") for line in lines.values())
-    task, data = build_task(trained["cfg"]), load_det_data(trained["cfg"]["det"]["data"])
+    task, data = build_task(trained["cfg"]), load_det_data(trained["cfg"].det.data)
     load_weights(task.model, str(trained["weights"]))
     results = predict_dataset(task.model, task.val_set, data.label_to_category, progress=False)
     first = data.val[0]

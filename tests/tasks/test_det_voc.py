@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ppwarm.config import Config
 from ppwarm.data.det.demo import make_demo_coco
 from ppwarm.data.det.load import load_det_data
 from ppwarm.errors import ConfigError
@@ -54,7 +55,7 @@ def coco_to_voc(coco_root: Path, voc_root: Path) -> dict:
     return ann
 
 
-def voc_config(make_config, root: Path, names: list[str]) -> dict:
+def voc_config(make_config, root: Path, names: list[str]) -> Config:
     return make_config(
         {"task": "det", "det": {"data": {"format": "voc", "root": str(root), "class_names": names}}}
     )
@@ -66,7 +67,7 @@ def test_voc_data_through_the_task_and_coco_evaluation(make_config, tmp_path):
     )
     ann = coco_to_voc(coco_root, tmp_path / "voc")
     names = [c["name"] for c in sorted(ann["categories"], key=lambda c: c["id"])]
-    data = load_det_data(voc_config(make_config, tmp_path / "voc", names)["det"]["data"])
+    data = load_det_data(voc_config(make_config, tmp_path / "voc", names).det.data)
     assert data.class_names == names and len(data.val) == 12 and data.label_to_category == {0: 1, 1: 2, 2: 3}
     voc_boxes = np.concatenate([r.boxes for r in data.val])
     coco_boxes = np.array(
@@ -85,4 +86,4 @@ def test_voc_data_through_the_task_and_coco_evaluation(make_config, tmp_path):
 
 def test_voc_without_class_names_is_a_config_error(make_config, tmp_path):
     with pytest.raises(ConfigError, match=r"det\.data\.class_names = \[\]"):
-        load_det_data(voc_config(make_config, tmp_path, [])["det"]["data"])
+        load_det_data(voc_config(make_config, tmp_path, []).det.data)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ppwarm.config import load_config
+from ppwarm.config import Config, load_config
 from ppwarm.data.rec.demo import DEMO_SETS, make_demo_rec
 from ppwarm.engine.events import read_jsonl
 from ppwarm.runner import run_training
@@ -30,7 +30,7 @@ FINETUNE_NED_FLOOR = 0.3  # measured 0.54 at 200 updates
 FINETUNE_MARGIN = 0.25  # fine-tune minus scratch edit distance; measured 0.54 - 0.0
 
 
-def rec_config(base: Path, config: str, name: str, root: Path, epochs: int, **extra) -> dict:
+def rec_config(base: Path, config: str, name: str, root: Path, epochs: int, **extra) -> Config:
     data = yaml.safe_load((REPO / "configs" / config).read_text())
     if "_BASE_" in data:
         data["_BASE_"] = str(REPO / "configs" / data["_BASE_"])
@@ -50,13 +50,13 @@ def rec_config(base: Path, config: str, name: str, root: Path, epochs: int, **ex
     return load_config(path)
 
 
-def final(cfg: dict, tag: str) -> float:
-    (value,) = read_jsonl(Path(cfg["output_dir"]) / "metrics.jsonl")[f"eval/{tag}"].values()
+def final(cfg: Config, tag: str) -> float:
+    (value,) = read_jsonl(Path(cfg.output_dir) / "metrics.jsonl")[f"eval/{tag}"].values()
     return value
 
 
 @pytest.fixture(scope="module")
-def digits_model(tmp_path_factory) -> dict:
+def digits_model(tmp_path_factory) -> Config:
     """The config of a digits recognizer trained from scratch with configs/ocr_rec.yml (run once)."""
     base = tmp_path_factory.mktemp("rec")
     digits = make_demo_rec(base / "digits", num_train=320, num_val=64, seed=1, **DEMO_SETS["digits"])
@@ -77,15 +77,15 @@ def test_learns_to_read_digits(digits_model):
     assert final(digits_model, "norm_edit_dis") > DIGITS_NED_FLOOR
 
 
-def log_text(cfg: dict) -> str:
-    return (Path(cfg["output_dir"]) / "train.log").read_text(encoding="utf-8")
+def log_text(cfg: Config) -> str:
+    return (Path(cfg.output_dir) / "train.log").read_text(encoding="utf-8")
 
 
 def test_finetune_from_pretrained_beats_scratch(digits_model, hex_set, tmp_path):
-    pretrained = str(Path(digits_model["output_dir"]) / "checkpoints" / "best.pdckpt")
+    pretrained = str(Path(digits_model.output_dir) / "checkpoints" / "best.pdckpt")
     tuned = rec_config(tmp_path, "ocr_rec_finetune.yml", "ft", hex_set, epochs=20, pretrained=pretrained)
     scratch = rec_config(tmp_path, "ocr_rec_finetune.yml", "sc", hex_set, epochs=20, pretrained=None)
-    assert tuned["optimizer"]["parts"]["backbone"]["lr_mult"] == 0.1  # the preset under test
+    assert tuned.optimizer.parts["backbone"].lr_mult == 0.1  # the preset under test
     run_training(tuned, evaluate=True)
     run_training(scratch, evaluate=True)
     assert "the head is re-initialised" in log_text(tuned)

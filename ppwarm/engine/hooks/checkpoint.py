@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ppwarm.config import Config
 from ppwarm.engine.checkpoint import CheckpointManager
 from ppwarm.engine.hooks.base import Hook, StepResult
 from ppwarm.engine.hooks.evaluation import EvalHook
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("ppwarm")
 
 
-def checkpoint_state(trainer: Trainer, cfg: dict[str, Any]) -> dict[str, Any]:
-    """Everything exact resume needs, as one nested dict for `paddle.save`."""
+def checkpoint_state(trainer: Trainer, cfg: Config) -> dict[str, Any]:
+    """Everything exact resume needs, as one nested dict for `paddle.save` (the config as a plain dict)."""
     plan = trainer.plan
     return {
         "model": trainer.inner_model.state_dict(),
@@ -33,7 +34,7 @@ def checkpoint_state(trainer: Trainer, cfg: dict[str, Any]) -> dict[str, Any]:
         "scaler": trainer.amp.state_dict(),
         "rng": capture_rng(),
         "state": trainer.state.to_dict(),
-        "config": cfg,
+        "config": cfg.to_dict(),
         "batch": {
             "batch_size": plan.batch_size,
             "devices": plan.devices,
@@ -46,11 +47,11 @@ def checkpoint_state(trainer: Trainer, cfg: dict[str, Any]) -> dict[str, Any]:
 class CheckpointHook(Hook):
     """Saves every `save_interval` epochs, every `save_interval_steps` steps and at the end."""
 
-    def __init__(self, directory: Path, cfg: dict[str, Any], eval_hook: EvalHook | None = None) -> None:
-        ck = cfg["checkpoint"]
-        self.manager = CheckpointManager(directory, keep_last=ck["keep_last"])
+    def __init__(self, directory: Path, cfg: Config, eval_hook: EvalHook | None = None) -> None:
+        ck = cfg.checkpoint
+        self.manager = CheckpointManager(directory, keep_last=ck.keep_last)
         self.cfg, self.eval_hook = cfg, eval_hook
-        self.every_epochs, self.every_steps = ck["save_interval"], ck["save_interval_steps"]
+        self.every_epochs, self.every_steps = ck.save_interval, ck.save_interval_steps
         self._saved_at: int | None = None
 
     def save(self, trainer: Trainer) -> Path:

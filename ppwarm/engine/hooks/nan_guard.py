@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import paddle
 
+from ppwarm.config.sections.runtime import NanGuardConfig
 from ppwarm.engine.hooks.base import Hook, StepResult
 
 if TYPE_CHECKING:
@@ -44,12 +45,12 @@ def clone_state(value: Any) -> Any:
 class NanGuardHook(Hook):
     """Counts skipped updates, rolls back after `patience` in a row, detects loss spikes in warmup."""
 
-    def __init__(self, settings: dict[str, Any]) -> None:
+    def __init__(self, settings: NanGuardConfig) -> None:
         self.s = settings
         self.bad_in_a_row = 0
         self.snapshot: dict[str, Any] | None = None
         self.good_since_snapshot = 0
-        self.recent = deque(maxlen=settings["spike_window"])
+        self.recent = deque(maxlen=settings.spike_window)
 
     def after_step(self, trainer: Trainer, result: StepResult) -> None:
         if result.applied:
@@ -57,13 +58,13 @@ class NanGuardHook(Hook):
             self._watch_spike(trainer, result)
             self.good_since_snapshot += 1
             # the first snapshot follows the first good update: the optimizer then has all its state
-            if self.snapshot is None or self.good_since_snapshot >= self.s["snapshot_interval"]:
+            if self.snapshot is None or self.good_since_snapshot >= self.s.snapshot_interval:
                 self._take_snapshot(trainer)
             return
         self.bad_in_a_row += 1
         why = f"non-finite loss or gradient ({self.bad_in_a_row} in a row)"
         trainer.event("skipped_update", result.step, why)
-        if self.bad_in_a_row >= self.s["patience"]:
+        if self.bad_in_a_row >= self.s.patience:
             self._roll_back(trainer)
 
     def _take_snapshot(self, trainer: Trainer) -> None:
@@ -78,15 +79,15 @@ class NanGuardHook(Hook):
                 "non-finite updates); lower lr.base or start the warmup lower"
             )
             return
-        if state.rollbacks >= self.s["max_rollbacks"]:
+        if state.rollbacks >= self.s.max_rollbacks:
             trainer.request_stop(
                 f"training diverged: {self.bad_in_a_row} non-finite updates in a row after "
-                f"{state.rollbacks} rollbacks (nan_guard.max_rollbacks = {self.s['max_rollbacks']})"
+                f"{state.rollbacks} rollbacks (nan_guard.max_rollbacks = {self.s.max_rollbacks})"
             )
             return
         trainer.restore_weights_and_counters(clone_state(self.snapshot))
         state.rollbacks += 1
-        state.lr_factor *= self.s["lr_factor"]
+        state.lr_factor *= self.s.lr_factor
         state.rewarm_from = state.step
         trainer.apply_envelope()
         self.bad_in_a_row = 0
@@ -94,18 +95,18 @@ class NanGuardHook(Hook):
             "rollback",
             state.step,
             f"rolled back to step {state.step}; peak LR x {state.lr_factor:g}, "
-            f"re-warming over {self.s['rewarm_steps']} steps",
+            f"re-warming over {self.s.rewarm_steps} steps",
         )
 
     def _watch_spike(self, trainer: Trainer, result: StepResult) -> None:
         loss = result.losses["total"]
-        if self.s["spike_factor"] <= 0 or trainer.state.step > trainer.plan.warmup_steps:
+        if self.s.spike_factor <= 0 or trainer.state.step > trainer.plan.warmup_steps:
             return
         if len(self.recent) >= 3:
             median = statistics.median(self.recent)
-            if loss > self.s["spike_factor"] * median:
+            if loss > self.s.spike_factor * median:
                 trainer.extend_warmup(
-                    self.s["spike_extend_steps"],
-                    f"loss {loss:.4g} > {self.s['spike_factor']:g} x running median {median:.4g}",
+                    self.s.spike_extend_steps,
+                    f"loss {loss:.4g} > {self.s.spike_factor:g} x running median {median:.4g}",
                 )
         self.recent.append(loss)

@@ -48,7 +48,7 @@ def _rec_data(make_config, root: Path, **data) -> tuple:
     cfg = make_config(
         {"task": "rec", "rec": {"max_text_length": MAX_LEN, "data": {"root": str(root), **data}}}
     )
-    return load_rec_data(cfg["rec"], cfg["seed"])
+    return load_rec_data(cfg.rec, cfg.seed)
 
 
 def test_written_environment_has_paddleocr_keys(demo):

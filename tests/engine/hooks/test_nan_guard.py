@@ -104,7 +104,7 @@ def test_divergence_stops_with_a_message_and_a_valid_checkpoint(toy_config):
         TrainingStopped, match=r"training diverged: 3 non-finite updates in a row after 2 rollbacks"
     ):
         run_faulty(cfg, from_call=10)
-    latest = CheckpointManager(Path(cfg["output_dir"]) / "checkpoints").latest()
+    latest = CheckpointManager(Path(cfg.output_dir) / "checkpoints").latest()
     saved = load_checkpoint(latest)
     assert saved["state"]["rollbacks"] == 2
     assert all(np.isfinite(v.numpy()).all() for v in saved["model"].values()), "the good weights were saved"
