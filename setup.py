@@ -12,7 +12,7 @@ setup(
     version="0.1.0",
     description="PaddlePaddle training toolkit: warmup and batch-scaled LR schedules done right.",
     packages=find_packages(include=["ppwarm", "ppwarm.*"]),
-    python_requires=">=3.9",
+    python_requires=">=3.10",
     install_requires=[
         "numpy>=1.23",
         "pyyaml>=6.0",

@@ -32,3 +32,15 @@ def test_yaml_examples_are_valid_configs(block, tmp_path):
     path.write_text(block, encoding="utf-8")
     cfg = load_config(path)
     assert cfg.lr.base == 0.01
+
+
+def test_readme_states_the_python_floor_of_setup_py_and_ruff():
+    """README's "Python >= X.Y", setup.py's python_requires and ruff's target-version are one version."""
+    stated = set(re.findall(r"Python >= (\d+\.\d+)", README))
+    setup = re.findall(r'python_requires=">=(\d+\.\d+)"', (REPO / "setup.py").read_text(encoding="utf-8"))
+    target = re.findall(
+        r'^target-version = "py3(\d+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.M
+    )
+    assert len(setup) == 1 and len(target) == 1
+    assert stated == {setup[0]}, f"README says Python >= {sorted(stated)}, setup.py >= {setup[0]}"
+    assert f"3.{target[0]}" == setup[0], "ruff's target-version is the floor, so it flags newer syntax"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -221,7 +222,7 @@ class NumberList(_Bounded):
         if not isinstance(value, (list, tuple)):
             raise value_error(source, path, value, f"must be {self.describe()}")
         numbers = [self._check_item(f"{path}[{index}]", item, source) for index, item in enumerate(value)]
-        if self.increasing and any(b <= a for a, b in zip(numbers, numbers[1:])):
+        if self.increasing and any(b <= a for a, b in itertools.pairwise(numbers)):
             raise value_error(source, path, value, "must be in strictly increasing order")
         return numbers
 

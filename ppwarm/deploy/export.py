@@ -11,10 +11,8 @@ from pathlib import Path
 
 import paddle
 
+from ppwarm.data.det.transforms import MEAN, PAD_VALUE, STD
 from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
-
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
 
 
 class Predictor(paddle.nn.Layer):
@@ -41,7 +39,7 @@ def export_detector(model: paddle.nn.Layer, out_dir: Path, input_size: int, clas
         "class_names": list(class_names),
         "mean": list(MEAN),
         "std": list(STD),
-        "letterbox_pad_value": 114,
+        "letterbox_pad_value": PAD_VALUE,
         "output": "detections [N, 6] (label, score, x1, y1, x2, y2), counts [B]",
     }
     write_infer_cfg(out_dir, info)

@@ -11,13 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ppwarm.data.rec.dictionary import CharDict
+from ppwarm.data.rec.transforms import MEAN, STD
 from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
 from ppwarm.models.rec.crnn import CRNN
 from ppwarm.models.rec.export import export_crnn
-
-# `data.rec.transforms.resize_norm` maps pixels to [-1, 1] by (x / 255 - 0.5) / 0.5 on every channel.
-MEAN = (0.5, 0.5, 0.5)
-STD = (0.5, 0.5, 0.5)
 
 
 def rec_infer_cfg(shape: tuple[int, int, int], chars: CharDict) -> dict[str, Any]:

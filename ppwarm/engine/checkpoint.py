@@ -8,7 +8,7 @@ file or the new one, plus at most a stray ".<name>.tmp-<pid>" file that readers 
 Directory layout kept by `CheckpointManager`::
 
     step_00001200.pdckpt   one per saved step; only the newest `keep_last` are kept
-    best.pdckpt            the state last saved with is_best=True; never pruned
+    best.pdckpt            the state last saved with is_best=True or by save_best(); never pruned
     latest.txt             the file name of the step checkpoint saved last, e.g. "step_00001200.pdckpt"
 """
 
@@ -125,6 +125,13 @@ class CheckpointManager:
         self._prune(keep=path)
         self._remove_stale_temps()
         return path
+
+    def save_best(self, state: dict[str, Any]) -> Path:
+        """Write `state` as best.pdckpt alone (no step file, latest.txt untouched); returns its path.
+
+        For a best result found between two periodic saves: the weights that scored it exist only now.
+        """
+        return save_atomic(state, self.best_path)
 
     def _save_best(self, state: dict[str, Any], step_file: Path) -> None:
         """Hard-link the step file as best.pdckpt; write a copy where the file system has no hard links."""

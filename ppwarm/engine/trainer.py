@@ -168,7 +168,7 @@ class Trainer:
         values = paddle.to_tensor([*losses.values(), 0.0 if finite else 1.0], dtype="float64")
         paddle.distributed.all_reduce(values)  # sum
         summed = values.numpy()
-        mean = {name: float(v) / self.world_size for name, v in zip(losses, summed[:-1])}
+        mean = {name: float(v) / self.world_size for name, v in zip(losses, summed[:-1], strict=True)}
         return mean, bool(summed[-1] == 0.0)
 
     def _call(self, point: str, *args: Any) -> None:

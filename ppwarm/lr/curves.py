@@ -19,11 +19,11 @@ s = warmup start LR, m = final LR = p * min_lr_ratio, D = decay length in steps,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
 import numpy as np
 
-ArrayLike = Union[int, float, np.ndarray]
+ArrayLike = int | float | np.ndarray
 
 WARMUP_SHAPES = ("linear", "exponential", "cosine", "constant")
 

@@ -214,7 +214,7 @@ def _milestone_steps(lr_cfg: LrConfig, per_epoch: int, warmup: int, decay_end: i
         raise ConfigError("lr.decay.milestones = []: a piecewise decay needs at least one milestone (epochs)")
     shown = _show(epochs)
     steps = tuple(scaling.epochs_to_steps(e, per_epoch) for e in epochs)
-    for e, s in zip(epochs, steps):
+    for e, s in zip(epochs, steps, strict=True):
         if s <= warmup:
             raise ConfigError(
                 f"lr.decay.milestones = {shown}: milestone {e:g} (step {s}) is inside the "

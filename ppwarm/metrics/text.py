@@ -17,6 +17,6 @@ def text_metrics(predictions: Sequence[str], targets: Sequence[str]) -> dict[str
         raise ValueError(f"{len(predictions)} predictions for {len(targets)} targets")
     if not targets:
         return {"acc": 0.0, "norm_edit_dis": 0.0}
-    exact = sum(p == t for p, t in zip(predictions, targets))
-    distance = sum(Levenshtein.normalized_distance(p, t) for p, t in zip(predictions, targets))
+    exact = sum(p == t for p, t in zip(predictions, targets, strict=True))
+    distance = sum(Levenshtein.normalized_distance(p, t) for p, t in zip(predictions, targets, strict=True))
     return {"acc": exact / len(targets), "norm_edit_dis": 1.0 - distance / len(targets)}

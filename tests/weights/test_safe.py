@@ -188,7 +188,7 @@ def assert_identical(expected: Any, actual: Any, where: str = "file") -> None:
             assert_identical(value, actual[key], f"{where}[{key!r}]")
     elif isinstance(expected, (list, tuple)):
         assert len(actual) == len(expected), where
-        for index, (value, got) in enumerate(zip(expected, actual)):
+        for index, (value, got) in enumerate(zip(expected, actual, strict=True)):
             assert_identical(value, got, f"{where}[{index}]")
     elif isinstance(expected, paddle.Tensor):
         generated = all(t.name.startswith("generated_tensor") for t in (expected, actual))  # counter names

@@ -15,8 +15,11 @@ import numpy as np
 from ppwarm.data.det.boxes import clip_and_filter
 
 PAD_VALUE = 114  # grey used for letterbox padding and empty canvas (the YOLO convention)
-MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)  # ImageNet, RGB, on [0, 1] pixels
-STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+# The model input is (x / 255 - MEAN) / STD per RGB channel (ImageNet statistics); `normalize` applies it
+# and the exported model's infer_cfg.yml states these same numbers.
+MEAN = (0.485, 0.456, 0.406)
+STD = (0.229, 0.224, 0.225)
+_MEAN, _STD = np.array(MEAN, dtype=np.float32), np.array(STD, dtype=np.float32)
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray]  # (image uint8 HxWx3, boxes [N,4], labels [N])
 
@@ -138,4 +141,4 @@ def mixup(a: Sample, b: Sample, rng: np.random.Generator, alpha: float = 8.0) ->
 
 def normalize(img: np.ndarray) -> np.ndarray:
     """uint8 HxWx3 RGB -> float32 3xHxW, scaled to [0, 1] then ImageNet mean/std normalised."""
-    return ((img.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()
+    return ((img.astype(np.float32) / 255.0 - _MEAN) / _STD).transpose(2, 0, 1).copy()

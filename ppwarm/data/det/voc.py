@@ -99,7 +99,7 @@ def voc_to_coco_json(records: list[DetRecord], class_names: list[str]) -> dict[s
                 "height": rec.height,
             }
         )
-        for box, label in zip(xyxy_to_xywh(rec.boxes), rec.labels):
+        for box, label in zip(xyxy_to_xywh(rec.boxes), rec.labels, strict=True):
             ann_id = len(annotations) + 1
             x, y, w, h = (float(v) for v in box)
             annotations.append(

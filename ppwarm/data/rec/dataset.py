@@ -13,7 +13,7 @@ when the iterator is created, so later calls do not reach them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, Union
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -72,7 +72,7 @@ class ImageFiles:
         return read_rgb(self.paths[index])
 
 
-Samples = Union[Sequence[tuple[str, str]], SampleSource]
+Samples = Sequence[tuple[str, str]] | SampleSource
 
 
 class RecDataset(Dataset):

@@ -11,7 +11,6 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Union
 
 import lmdb
 
@@ -23,7 +22,7 @@ NUM_SAMPLES_KEY = b"num-samples"
 _PAGE = 4096
 _RECORDS_PER_COMMIT = 1000
 
-ImageData = Union[bytes, str, Path]
+ImageData = bytes | str | Path
 
 
 def image_key(index: int) -> bytes:

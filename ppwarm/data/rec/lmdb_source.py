@@ -116,8 +116,10 @@ def load_lmdb_folders(
         with ExitStack() as stack:
             # buffers: a lookup returns a view into the map, so checking an image key reads no image bytes
             txns = [stack.enter_context(reader(p).begin(buffers=True)) for p in paths]
-            counts = [read_num_samples(txn, p) for txn, p in zip(txns, paths)]
-            for j, record in zip(*_chosen_records(counts, ratio, np.random.default_rng([seed, k]))):
+            counts = [read_num_samples(txn, p) for txn, p in zip(txns, paths, strict=True)]
+            for j, record in zip(
+                *_chosen_records(counts, ratio, np.random.default_rng([seed, k])), strict=True
+            ):
                 text = _usable_label(txns[j], int(record), paths[j], char_dict, max_text_length, report)
                 if text is not None:
                     env_ids.append(len(env_paths) + int(j))

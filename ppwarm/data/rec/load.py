@@ -45,7 +45,7 @@ def load_rec_data(rec: RecConfig, seed: int):
     if not (root / data.dict).is_file():
         raise ConfigError(f"rec.data: {root / data.dict} does not exist (rec.data.root = {root})")
     chars = load_dict(root / data.dict, use_space=data.use_space)
-    files = [(root / f, r) for f, r in zip(data.train_files, data.train_ratios)]
+    files = [(root / f, r) for f, r in zip(data.train_files, data.train_ratios, strict=True)]
     if use_lmdb:  # imported only here: label-file users need no lmdb package
         from ppwarm.data.rec.lmdb_source import load_lmdb_folders as load
     else:

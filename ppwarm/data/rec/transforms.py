@@ -15,10 +15,17 @@ NOISE_STD = (2.0, 10.0)  # pixel units (0..255)
 WARP_JITTER = 0.08  # corner displacement, as a fraction of the line height (keeps glyphs legible)
 BRIGHTNESS, CONTRAST, CHANNEL_GAIN = 30.0, 0.3, 0.1
 
+# The model input is (x / 255 - MEAN) / STD per RGB channel, i.e. pixels on [-1, 1]; `resize_norm` applies
+# it and the exported model's infer_cfg.yml states these same numbers.
+MEAN = (0.5, 0.5, 0.5)
+STD = (0.5, 0.5, 0.5)
+_MEAN = np.array(MEAN, dtype=np.float32).reshape(3, 1, 1)
+_STD = np.array(STD, dtype=np.float32).reshape(3, 1, 1)
+
 
 def resize_norm(img: np.ndarray, shape: tuple[int, int, int] = (3, 32, 100)) -> np.ndarray:
     """float32 ``[3, H, W]``: resized to height H keeping aspect (width ``min(W, round(w*H/h))``, >= 1),
-    scaled to [-1, 1] by ``(x/255 - 0.5)/0.5``, right-padded with zeros to W. `img` is uint8 RGB or gray.
+    scaled to [-1, 1] by ``(x/255 - MEAN)/STD``, right-padded with zeros to W. `img` is uint8 RGB or gray.
     """
     channels, height, width = shape
     if channels != 3:
@@ -29,7 +36,7 @@ def resize_norm(img: np.ndarray, shape: tuple[int, int, int] = (3, 32, 100)) -> 
     new_w = max(1, min(width, round(w * height / h)))
     resized = cv2.resize(img, (new_w, height), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = np.zeros((3, height, width), dtype=np.float32)
-    out[:, :, :new_w] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    out[:, :, :new_w] = (resized.transpose(2, 0, 1) / 255.0 - _MEAN) / _STD
     return out
 
 

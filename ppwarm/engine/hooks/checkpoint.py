@@ -45,7 +45,12 @@ def checkpoint_state(trainer: Trainer, cfg: Config) -> dict[str, Any]:
 
 
 class CheckpointHook(Hook):
-    """Saves every `save_interval` epochs, every `save_interval_steps` steps and at the end."""
+    """Saves every `save_interval` epochs, every `save_interval_steps` steps and at the end.
+
+    best.pdckpt is written as soon as the evaluation that runs just before this hook (same call point)
+    finds a new best, whatever the save intervals: at a periodic save it is that step file, otherwise it
+    is written alone. It therefore always holds the weights (and EMA) that scored `state.best_metric`.
+    """
 
     def __init__(self, directory: Path, cfg: Config, eval_hook: EvalHook | None = None) -> None:
         ck = cfg.checkpoint
@@ -54,24 +59,41 @@ class CheckpointHook(Hook):
         self.every_epochs, self.every_steps = ck.save_interval, ck.save_interval_steps
         self._saved_at: int | None = None
 
-    def save(self, trainer: Trainer) -> Path:
+    def save(self, trainer: Trainer, best: bool = False) -> Path:
+        """Write the step checkpoint of the current step (also as best.pdckpt if `best`)."""
         trainer.flush()  # the log holds every step up to the checkpoint, so a resumed run leaves no gap
-        best = self.eval_hook is not None and self.eval_hook.last_was_best
-        if self.eval_hook is not None:
-            self.eval_hook.last_was_best = False
         path = self.manager.save(checkpoint_state(trainer, self.cfg), trainer.state.step, is_best=best)
         self._saved_at = trainer.state.step
         log.info("saved %s%s", path, " (best)" if best else "")
         return path
 
+    def save_best(self, trainer: Trainer) -> Path:
+        """Write best.pdckpt alone, for a best found at a step with no periodic save."""
+        path = self.manager.save_best(checkpoint_state(trainer, self.cfg))
+        log.info("saved %s (step %d)", path, trainer.state.step)
+        return path
+
+    def _new_best(self) -> bool:
+        """Whether the evaluation just run found a new best; clears the flag so it is written once."""
+        if self.eval_hook is None or not self.eval_hook.last_was_best:
+            return False
+        self.eval_hook.last_was_best = False
+        return True
+
     def after_step(self, trainer: Trainer, result: StepResult) -> None:
         if self.every_steps and trainer.state.step % self.every_steps == 0:
-            self.save(trainer)
+            self.save(trainer)  # never best: evaluation runs only after an epoch and after training
 
     def after_epoch(self, trainer: Trainer) -> None:
+        best = self._new_best()
         if self.every_epochs and trainer.state.epoch % self.every_epochs == 0:
-            self.save(trainer)
+            self.save(trainer, best)
+        elif best:
+            self.save_best(trainer)
 
     def after_train(self, trainer: Trainer) -> None:
-        if self._saved_at != trainer.state.step or (self.eval_hook and self.eval_hook.last_was_best):
-            self.save(trainer)
+        best = self._new_best()
+        if self._saved_at != trainer.state.step:
+            self.save(trainer, best)
+        elif best:
+            self.save_best(trainer)

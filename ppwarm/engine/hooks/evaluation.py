@@ -17,7 +17,8 @@ log = logging.getLogger("ppwarm")
 class EvalHook(Hook):
     """Puts `eval/<metric>` on the dashboard and records the best value in the train state.
 
-    `last_was_best` tells the checkpoint hook, which runs after this one, to write best.pdckpt.
+    `last_was_best` tells the checkpoint hook, which runs after this one at the same call point, to write
+    best.pdckpt now; that hook clears it.
     """
 
     def __init__(self, task: Task, interval: int) -> None:

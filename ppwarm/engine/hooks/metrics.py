@@ -84,7 +84,7 @@ class MetricsHook(Hook):
         out = {}
         for group, before in self._before.items():
             params = [trainer.grouped.params[n] for n in trainer.grouped.members[group]]
-            delta = sum(float(paddle.sum(paddle.square(p - b))) for p, b in zip(params, before))
+            delta = sum(float(paddle.sum(paddle.square(p - b))) for p, b in zip(params, before, strict=True))
             norm = sum(float(paddle.sum(paddle.square(b))) for b in before)
             if norm > 0:
                 out[group] = math.sqrt(delta / norm)

@@ -100,7 +100,8 @@ def build_ppyolo(
     anchor_set = coco_anchor_set(input_size)
     # Objectness prior: about one object per level at init, p = 1 / (anchors x cells at input_size).
     obj_priors = [
-        1.0 / (len(m) * (input_size // s) ** 2) for m, s in zip(anchor_set.masks, anchor_set.strides)
+        1.0 / (len(m) * (input_size // s) ** 2)
+        for m, s in zip(anchor_set.masks, anchor_set.strides, strict=True)
     ]
     head = YOLOHead(neck.out_channels, num_classes, iou_aware=iou_aware, obj_priors=obj_priors)
     loss = YOLOv3Loss(

@@ -94,7 +94,8 @@ def decode_outputs(
     `anchor_sets[level]` are that level's (w, h) anchors; the image size is the finest grid x its stride.
     """
     boxes, scores = [], []
-    for raw, anchors, stride in zip(outputs, anchor_sets, strides):
+    # no strict=: paddle.jit traces this and its zip takes no keywords
+    for raw, anchors, stride in zip(outputs, anchor_sets, strides):  # noqa: B905
         pred = level_view(raw, len(anchors))
         level_boxes, level_scores = decode_level(
             pred, anchors, stride, scale_x_y=scale_x_y, iou_aware=iou_aware, iou_aware_factor=iou_aware_factor

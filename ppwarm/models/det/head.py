@@ -47,7 +47,7 @@ class YOLOHead(nn.Layer):
         self.preds = nn.LayerList([nn.Conv2D(c * 2, out_ch, 1, weight_attr=weight) for c in in_channels])
         # Default class prior 1 / (C + 1): near the minimiser (1 / C) of the initial summed one-hot BCE.
         p_cls = 1.0 / (num_classes + 1) if cls_prior is None else cls_prior
-        for conv, p_obj in zip(self.preds, obj_priors):
+        for conv, p_obj in zip(self.preds, obj_priors, strict=True):
             self._init_bias(conv, p_obj, p_cls)
 
     def _init_bias(self, conv: nn.Conv2D, p_obj: float, p_cls: float) -> None:
@@ -57,4 +57,5 @@ class YOLOHead(nn.Layer):
         conv.bias.set_value(paddle.to_tensor(bias.reshape([-1])))
 
     def forward(self, feats: list[paddle.Tensor]) -> list[paddle.Tensor]:
-        return [pred(tip(x)) for x, tip, pred in zip(feats, self.tips, self.preds)]
+        # no strict=: paddle.jit traces this and its zip takes no keywords
+        return [pred(tip(x)) for x, tip, pred in zip(feats, self.tips, self.preds)]  # noqa: B905

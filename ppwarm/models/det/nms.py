@@ -57,7 +57,8 @@ def _hard_nms(
     boxes: paddle.Tensor, scores: paddle.Tensor, cfg: NMSConfig
 ) -> tuple[paddle.Tensor, paddle.Tensor]:
     rows, counts = [], []
-    for image_boxes, image_scores in zip(boxes, scores):
+    # no strict=: paddle.jit traces this and its zip takes no keywords
+    for image_boxes, image_scores in zip(boxes, scores):  # noqa: B905
         found = _hard_nms_image(image_boxes, image_scores, cfg)
         rows.append(found)
         counts.append(found.shape[0])

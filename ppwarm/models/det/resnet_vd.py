@@ -84,7 +84,7 @@ class ResNetVd(nn.Layer):
             nn.MaxPool2D(3, 2, padding=1),
         )
         stages, in_ch = [], 64
-        for i, (width, count) in enumerate(zip(STAGE_WIDTHS, counts)):
+        for i, (width, count) in enumerate(zip(STAGE_WIDTHS, counts, strict=True)):
             layers = []
             for j in range(count):
                 layers.append(block(in_ch, width, 2 if (j == 0 and i > 0) else 1))

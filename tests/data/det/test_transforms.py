@@ -102,7 +102,7 @@ def test_mosaic_boxes_are_inside_and_cover_their_own_pixels(seed: int) -> None:
     assert img.shape == (96, 96, 3) and img.dtype == np.uint8
     _assert_valid(boxes, labels, 96)
     assert len(set(labels.tolist())) == len(labels)  # one block per source image
-    for box, label in zip(boxes, labels):
+    for box, label in zip(boxes, labels, strict=True):
         x1, y1, x2, y2 = np.round(box).astype(int)
         if min(x2 - x1, y2 - y1) >= 4:  # the 2x downscale blurs one pixel at each edge
             inner = img[y1 + 1 : y2 - 1, x1 + 1 : x2 - 1, 0].astype(int)

@@ -17,7 +17,9 @@ def _check(backbone: paddle.nn.Layer, expected_channels: tuple[int, ...]) -> Non
     with paddle.no_grad():
         feats = backbone(paddle.randn([1, 3, S, S]))
     assert backbone.out_channels == expected_channels
-    assert [list(f.shape) for f in feats] == [[1, c, g, g] for c, g in zip(expected_channels, GRIDS)]
+    assert [list(f.shape) for f in feats] == [
+        [1, c, g, g] for c, g in zip(expected_channels, GRIDS, strict=True)
+    ]
 
 
 @pytest.mark.parametrize(("scale", "channels"), [(0.5, (24, 56, 80)), (1.0, (40, 112, 160))])

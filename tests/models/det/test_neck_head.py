@@ -14,7 +14,7 @@ CHANNELS = (16, 32, 48)
 
 
 def _backbone_maps(batch: int = 2) -> list[paddle.Tensor]:
-    return [paddle.randn([batch, c, g, g]) for c, g in zip(IN_CHANNELS, (40, 20, 10))]
+    return [paddle.randn([batch, c, g, g]) for c, g in zip(IN_CHANNELS, (40, 20, 10), strict=True)]
 
 
 @pytest.mark.parametrize("pan", [False, True])
@@ -27,7 +27,7 @@ def test_neck_keeps_grids_and_sets_widths(pan: bool, tricks: bool) -> None:
 
 
 def test_head_predicts_a_times_5_plus_iou_plus_classes_channels() -> None:
-    feats = [paddle.randn([2, c, g, g]) for c, g in zip(CHANNELS, (40, 20, 10))]
+    feats = [paddle.randn([2, c, g, g]) for c, g in zip(CHANNELS, (40, 20, 10), strict=True)]
     for iou_aware, per_anchor in [(True, 5 + 1 + 7), (False, 5 + 7)]:
         head = YOLOHead(CHANNELS, num_classes=7, iou_aware=iou_aware)
         outs = head(feats)

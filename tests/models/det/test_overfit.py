@@ -66,7 +66,7 @@ def test_predict_finds_every_box_with_its_class(trained: dict[str, Any]) -> None
         rows = dets[start : start + int(counts[b])]
         start += int(counts[b])
         assert bool((rows[:-1, 1] >= rows[1:, 1]).all())  # best first within an image
-        for box, label in zip(batch["gt_boxes"][b], batch["gt_labels"][b].numpy().tolist()):
+        for box, label in zip(batch["gt_boxes"][b], batch["gt_labels"][b].numpy().tolist(), strict=True):
             if label < 0:
                 continue
             confident = rows[(rows[:, 0] == float(label)) & (rows[:, 1] > 0.3)]
