@@ -19,7 +19,7 @@ from ppwarm.errors import ConfigError
 def export_det(cfg: Config, out_dir: Path) -> int:
     """Export the detector with cfg.weights at input side det.eval_size; returns 0."""
     from ppwarm.data.det.load import load_det_data
-    from ppwarm.deploy.export import export_detector
+    from ppwarm.deploy.export_det import export_detector
     from ppwarm.tasks.det import build_model
     from ppwarm.weights.load import load_weights
 

@@ -12,9 +12,27 @@ from typing import Any
 
 from ppwarm.data.rec.dictionary import CharDict
 from ppwarm.data.rec.transforms import MEAN, STD
-from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
+from ppwarm.deploy.runtime import ExportedModel, save_predict_step, write_infer_cfg
 from ppwarm.models.rec.crnn import CRNN
-from ppwarm.models.rec.export import export_crnn
+
+
+def export_crnn(
+    model: CRNN,
+    path_prefix: str | Path,
+    shape: tuple[int, int, int] = (3, 32, 100),
+    dynamic_width: bool = True,
+) -> Path:
+    """Save `model.predict` (the model switched to eval mode) with `paddle.jit.save` under `path_prefix`.
+
+    `shape` is the configured [C, H, W] (`rec.shape`). The input is [None, C, H, None] (any batch size, any
+    width) or, with `dynamic_width=False`, [None, C, H, W] for runtimes that need static shapes; Paddle
+    Inference runs both. Re-load with `paddle.jit.load(path_prefix)`; its outputs are
+    (indices int64 [B, T], probs float32 [B, T]) with T = ceil(width / 4).
+    """
+    channels, height, width = shape
+    return save_predict_step(
+        model, Path(path_prefix), [None, channels, height, None if dynamic_width else width]
+    )
 
 
 def rec_infer_cfg(shape: tuple[int, int, int], chars: CharDict) -> dict[str, Any]:

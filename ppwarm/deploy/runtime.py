@@ -1,8 +1,9 @@
 """What every exported model shares: the folder layout, its `infer_cfg.yml`, and a Paddle Inference predictor.
 
 An export folder holds `model.json` (PIR, Paddle >= 3) or `model.pdmodel` (older program format),
-`model.pdiparams` and `infer_cfg.yml`. `ExportedModel` loads such a folder; the runners in `export.py`
-(detector) and `export_rec.py` (recognizer) only name its two outputs.
+`model.pdiparams` and `infer_cfg.yml`. `save_predict_step` writes the graph of a model's `predict`;
+`ExportedModel` loads such a folder; the modules `export_det.py` (detector) and `export_rec.py`
+(recognizer) only add their input shape, their `infer_cfg.yml` content and the names of their two outputs.
 """
 
 from __future__ import annotations
@@ -11,9 +12,31 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import paddle
 import yaml
 
 INFER_CFG = "infer_cfg.yml"
+
+
+class PredictStep(paddle.nn.Layer):
+    """A layer whose forward is `model.predict(image)`: the signature every export saves."""
+
+    def __init__(self, model: paddle.nn.Layer) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, image: paddle.Tensor) -> Any:
+        return self.model.predict(image)
+
+
+def save_predict_step(model: paddle.nn.Layer, prefix: Path, image_shape: list[int | None]) -> Path:
+    """`paddle.jit.save` of `model.predict` (model switched to eval mode) for float32 `image` inputs of
+    `image_shape` (None = dynamic) under `prefix`; returns `prefix`."""
+    model.eval()
+    spec = [paddle.static.InputSpec(image_shape, "float32", "image")]
+    static = paddle.jit.to_static(PredictStep(model), input_spec=spec, full_graph=True)
+    paddle.jit.save(static, str(prefix))
+    return prefix
 
 
 def model_file(out_dir: Path) -> Path:

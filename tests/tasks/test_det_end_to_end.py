@@ -124,7 +124,7 @@ def test_infer_draws_boxes_and_agrees_with_eval(trained, tmp_path, capsys):
 
 
 def test_export_and_paddle_inference_match_dygraph(trained, tmp_path):
-    from ppwarm.deploy.export import InferenceRunner
+    from ppwarm.deploy.export_det import InferenceRunner
     from ppwarm.tasks.det import build_model
 
     out = tmp_path / "export"

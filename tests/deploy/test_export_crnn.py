@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import paddle
 
-from ppwarm.models.rec import build_crnn, export_crnn
+from ppwarm.deploy.export_rec import export_crnn
+from ppwarm.models.rec import build_crnn
 
 
 def test_export_round_trip_equals_dygraph(tmp_path: Path) -> None:

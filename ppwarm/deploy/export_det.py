@@ -12,28 +12,13 @@ from pathlib import Path
 import paddle
 
 from ppwarm.data.det.transforms import MEAN, PAD_VALUE, STD
-from ppwarm.deploy.runtime import ExportedModel, write_infer_cfg
-
-
-class Predictor(paddle.nn.Layer):
-    """A layer whose forward is the detector's `predict`: image -> (detections [N, 6], counts [B])."""
-
-    def __init__(self, model: paddle.nn.Layer) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, image: paddle.Tensor) -> tuple[paddle.Tensor, paddle.Tensor]:
-        return self.model.predict(image)
+from ppwarm.deploy.runtime import ExportedModel, save_predict_step, write_infer_cfg
 
 
 def export_detector(model: paddle.nn.Layer, out_dir: Path, input_size: int, class_names: list[str]) -> Path:
     """Write the inference model and its config to `out_dir`; returns the model path prefix."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    model.eval()
-    spec = [paddle.static.InputSpec([None, 3, input_size, input_size], "float32", "image")]
-    static = paddle.jit.to_static(Predictor(model), input_spec=spec, full_graph=True)
-    prefix = out_dir / "model"
-    paddle.jit.save(static, str(prefix))
+    prefix = save_predict_step(model, out_dir / "model", [None, 3, input_size, input_size])
     info = {
         "input_size": input_size,
         "class_names": list(class_names),
