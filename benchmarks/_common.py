@@ -25,32 +25,45 @@ def epochs(loader: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def timed_batches(
-    loader: Iterable[dict[str, Any]], count: int, step: Callable | None = None, warmup: int = 2
+    loader: Iterable[dict[str, Any]],
+    count: int,
+    step: Callable | None = None,
+    warmup: int = 2,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> float:
     """Samples per second over `count` batches after `warmup` warm-up batches (not timed).
 
     Runs as many epochs of `loader` as it takes (small demo sets hold only a few batches), so epoch
     starts are timed as in training. `step(batch)`, when given, runs on every batch (warm-up included):
-    the figure is then that of full steps with the loader; without it, of the loader alone.
+    the figure is then that of full steps with the loader; without it, of the loader alone. `clock` is
+    read before the first batch, when the timed window starts and when it ends (before the loader's
+    workers are stopped).
     """
-    seen, start = 0, time.perf_counter()
+    seen, start = 0, clock()
     batches = epochs(loader)
     for i, batch in enumerate(batches):
         if i == warmup:
-            start, seen = time.perf_counter(), 0
+            start, seen = clock(), 0
         if step is not None:
             step(batch)
         seen += int(batch["image"].shape[0])
         if i >= count + warmup - 1:
             break
+    elapsed = clock() - start
     batches.close()  # ends the loader's iterator now, so its workers exit (and count in RUSAGE_CHILDREN)
-    return seen / (time.perf_counter() - start)
+    return seen / elapsed
 
 
-def training_rate(model: Any, loader: Iterable[dict[str, Any]], count: int, warmup: int = 2) -> float:
+def training_rate(
+    model: Any,
+    loader: Iterable[dict[str, Any]],
+    count: int,
+    warmup: int = 2,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
     """Samples per second of full training steps (forward, backward, AdamW update) over `count` batches
-    after `warmup` untimed ones, loading included (see `timed_batches`). The model returns a dict holding
-    its loss as ``"total"``."""
+    after `warmup` untimed ones, loading included (see `timed_batches`, which reads `clock`). The model
+    returns a dict holding its loss as ``"total"``."""
     import paddle
 
     opt = paddle.optimizer.AdamW(learning_rate=1e-3, parameters=model.parameters())
@@ -60,7 +73,7 @@ def training_rate(model: Any, loader: Iterable[dict[str, Any]], count: int, warm
         opt.step()
         opt.clear_grad()
 
-    return timed_batches(loader, count, step, warmup)
+    return timed_batches(loader, count, step, warmup, clock)
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -77,6 +90,23 @@ def peak_rss_mb() -> tuple[float, float]:
 def print_result(result: dict[str, Any]) -> None:
     """The benchmark's figures as one JSON line, the last line of stdout."""
     print(json.dumps(result), flush=True)
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds used so far by this process and all its descendants, live (loader
+    workers of this epoch) or ended and waited for (those of past epochs)."""
+    import psutil
+
+    me = psutil.Process()
+    own = me.cpu_times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for child in me.children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 class TreeMemory:

@@ -30,10 +30,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-from _common import TreeMemory, print_result, training_rate
+from _common import TreeMemory, print_result, training_rate, tree_cpu_seconds
+
+from ppwarm.engine.hooks.base import Hook
 
 REPO = Path(__file__).resolve().parents[1]
 WORKERS = 2
@@ -80,41 +83,80 @@ def task_config(task: str, log_interval: int, steps: int, output_dir: str) -> di
     return load_config(REPO / spec["config"], overrides)
 
 
-def bare_rate(cfg: dict[str, Any], steps: int, warmup: int) -> float:
-    import paddle
+class WallAndCpu:
+    """A wall clock for `training_rate` that also reads the CPU time of the process tree at every call:
+    the last two readings bound the timed window."""
 
+    def __init__(self) -> None:
+        self.cpu: list[float] = []
+
+    def __call__(self) -> float:
+        self.cpu.append(tree_cpu_seconds())
+        return time.perf_counter()
+
+
+class CpuWindow(Hook):
+    """CPU seconds of the process tree and samples over the updates after the first `warmup`, read at
+    the same point of the hooks' order (first) in the last warm-up update and in the last update."""
+
+    def __init__(self, warmup: int) -> None:
+        self.warmup, self.samples, self.cpu = warmup, 0, 0.0
+
+    def after_step(self, trainer: Any, result: Any) -> None:
+        if result.step == self.warmup - 1:
+            self.cpu = -tree_cpu_seconds()
+        elif result.step >= self.warmup:
+            self.samples += result.samples
+            if trainer.state.step == trainer.plan.total_steps:
+                self.cpu += tree_cpu_seconds()
+
+
+def build_seeded_task(cfg: dict[str, Any]) -> Any:
     from ppwarm.engine.rng import seed_everything
     from ppwarm.tasks.build import build_task
 
     seed_everything(cfg["seed"], cfg["deterministic"])
-    task = build_task(cfg)
+    return build_task(cfg)
+
+
+def bare_rates(cfg: dict[str, Any], steps: int, warmup: int) -> tuple[float, float]:
+    """(samples per second, samples per CPU second of the process tree) of the bare step."""
+    import paddle
+
+    task = build_seeded_task(cfg)
     loader = paddle.io.DataLoader(
         task.train_set, batch_size=cfg["batch_size"], shuffle=True, num_workers=WORKERS, drop_last=True
     )
-    return training_rate(task.model, loader, steps - warmup, warmup)
+    clock = WallAndCpu()
+    rate = training_rate(task.model, loader, steps - warmup, warmup, clock)
+    samples = (steps - warmup) * cfg["batch_size"]
+    return rate, samples / (clock.cpu[-1] - clock.cpu[-2])
 
 
-def trainer_rate(cfg: dict[str, Any], warmup: int) -> float:
-    """Samples/s that `train/ips` reports over the steps after `warmup`: each logged value covers the
-    log_interval steps up to its step, all of the same batch, so the pooled rate is their harmonic mean."""
+def trainer_rates(cfg: dict[str, Any], warmup: int) -> tuple[float, float]:
+    """(samples/s that `train/ips` reports over the steps after `warmup`, samples per CPU second of the
+    process tree over them). Each logged ips covers the log_interval steps up to its step, all of the
+    same batch, so the pooled rate is their harmonic mean."""
     from ppwarm.engine.events import read_jsonl
     from ppwarm.runner import run_training
 
-    run_training(cfg)
+    task, window = build_seeded_task(cfg), CpuWindow(warmup)
+    task.hooks.append(window)
+    run_training(cfg, task=task)
     ips = read_jsonl(Path(cfg["output_dir"]) / "metrics.jsonl")["train/ips"]
     timed = [v for step, v in ips.items() if step + 1 - cfg["log_interval"] >= warmup]
-    return statistics.harmonic_mean(timed)
+    return statistics.harmonic_mean(timed), window.samples / window.cpu
 
 
 def child(args: argparse.Namespace) -> None:
-    """One run in this process: print its samples/s."""
+    """One run in this process: print its samples/s and samples per CPU second."""
     with tempfile.TemporaryDirectory(prefix="ppwarm_overhead_") as out:
         cfg = task_config(args.task, args.log_interval, args.total_steps, out)
         if args.child == "bare":
-            rate = bare_rate(cfg, args.total_steps, args.warmup)
+            rate, per_cpu = bare_rates(cfg, args.total_steps, args.warmup)
         else:
-            rate = trainer_rate(cfg, args.warmup)
-    print_result({"samples_per_s": rate})
+            rate, per_cpu = trainer_rates(cfg, args.warmup)
+    print_result({"samples_per_s": rate, "samples_per_cpu_s": per_cpu})
 
 
 def run_one(task: str, variant: str, log_interval: int, steps: int, warmup: int) -> dict[str, float]:
@@ -129,8 +171,8 @@ def run_one(task: str, variant: str, log_interval: int, steps: int, warmup: int)
         out, err = proc.communicate(timeout=1800)
     if proc.returncode != 0:
         raise RuntimeError(f"{task} {variant} failed:\n{err[-3000:]}")
-    rate = json.loads(out.strip().splitlines()[-1])["samples_per_s"]
-    return {"samples_per_s": rate, "tree_rss_mb": memory.rss_mb, "tree_pss_mb": memory.pss_mb}
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {**figures, "tree_rss_mb": memory.rss_mb, "tree_pss_mb": memory.pss_mb}
 
 
 def spread(values: list[float], digits: int = 1) -> dict[str, float]:
@@ -152,7 +194,7 @@ def measure(task: str, log_intervals: list[int], repeats: int, steps: int, warmu
         from ppwarm.data.det.demo import ensure_demo_coco
 
         ensure_demo_coco(Path(spec["root"]))
-    variants = [("bare", 0)] + [("trainer", li) for li in log_intervals]
+    variants = [("bare", 10)] + [("trainer", li) for li in log_intervals]  # bare: no log interval
     runs: dict[str, list[dict[str, float]]] = {}
     for round_ in range(repeats):
         k = round_ % len(variants)
@@ -160,16 +202,16 @@ def measure(task: str, log_intervals: list[int], repeats: int, steps: int, warmu
             name = "bare" if variant == "bare" else f"trainer_log{li}"
             runs.setdefault(name, []).append(run_one(task, variant, li, steps, warmup))
             print(f"{task} round {round_ + 1} {name}: {runs[name][-1]}", file=sys.stderr, flush=True)
-    bare = [r["samples_per_s"] for r in runs["bare"]]
     result: dict[str, Any] = {"timed_steps": steps - warmup, "warmup_steps": warmup, "repeats": repeats}
     for name, rows in runs.items():
-        rates = [r["samples_per_s"] for r in rows]
-        result[f"{name}_samples_per_s"] = spread(rates)
-        if name != "bare":
-            paired = [100 * (1 - t / b) for t, b in zip(rates, bare)]
-            overhead = 100 * (1 - statistics.median(rates) / statistics.median(bare))
-            result[f"{name}_overhead_pct"] = round(overhead, 1)
-            result[f"{name}_overhead_pct_per_round"] = spread(paired)
+        for unit in ("samples_per_s", "samples_per_cpu_s"):
+            rates, bare = [r[unit] for r in rows], [r[unit] for r in runs["bare"]]
+            result[f"{name}_{unit}"] = spread(rates)
+            if name != "bare":
+                key = f"{name}_overhead_pct" + ("" if unit == "samples_per_s" else "_cpu")
+                overhead = 100 * (1 - statistics.median(rates) / statistics.median(bare))
+                result[key] = round(overhead, 1)
+                result[f"{key}_per_round"] = spread([100 * (1 - t / b) for t, b in zip(rates, bare)])
         result[f"{name}_peak_tree_rss_mb"] = round(statistics.median(r["tree_rss_mb"] for r in rows))
         result[f"{name}_peak_tree_pss_mb"] = round(statistics.median(r["tree_pss_mb"] for r in rows))
     return result
