@@ -6,6 +6,9 @@ crnn_mv3_small at 3x32x100 on the synthetic digits text lines (generated under /
 as the rec task loads them (dictionary, label files, RecDataset with augmentation). Prints one JSON object
 with train samples/s (forward, CTC loss, backward, AdamW step, with the loader), loader-only samples/s,
 and the peak resident memory of this process and of its loader workers.
+
+These are the bare step's figures. What `tools/train.py` logs (`train/ips`) on the same model and data,
+next to them, and the peak memory of the whole process tree: `trainer_overhead.py`.
 """
 
 from __future__ import annotations

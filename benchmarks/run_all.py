@@ -4,13 +4,16 @@
 
 Each benchmark is a script in this folder that prints one JSON object on its last line; they run one at a
 time in their own processes (so peak-memory figures are their own). Nested figures print as dotted names.
-memory_error.py (75-90 s here: 15 short probe processes) is in the default list.
+memory_error.py (75-90 s here: 15 short probe processes) and trainer_overhead.py (about 10 min: 18
+training runs) are in the default list. The scripts import ppwarm from this checkout (PYTHONPATH), not from
+wherever the package is installed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -23,13 +26,21 @@ BENCHMARKS = (
     "scheduler_overhead.py",
     "train_throughput.py",
     "rec_throughput.py",
+    "trainer_overhead.py",
     "memory_error.py",
 )
 
 
 def run(script: str) -> dict:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, str(HERE / script)], capture_output=True, text=True, timeout=1800)
+    path = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, str(HERE / script)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        env={**os.environ, "PYTHONPATH": path},
+    )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     figures = json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,6 +5,9 @@
 ppyolo_tiny on the synthetic demo set (generated under /tmp if missing). Prints one JSON object with
 train images/s (forward, backward, optimizer step, with the loader), loader-only images/s, and the peak
 resident memory of this process and of its loader workers.
+
+These are the bare step's figures. What `tools/train.py` logs (`train/ips`) on the same model and data,
+next to them, and the peak memory of the whole process tree: `trainer_overhead.py`.
 """
 
 from __future__ import annotations

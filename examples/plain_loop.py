@@ -49,7 +49,8 @@ def main(cfg: Config) -> list[dict[str, float]]:
                 total = task.model(micro)["total"]
                 finite = finite and bool(paddle.isfinite(total).all())
                 (total / len(window)).backward()
-                loss += float(total) / len(window)
+                loss += float(total)
+            loss /= len(window)  # the mean over the window, summed in float64 as the trainer does
             grouped.step(skip=not finite)  # clip, multipliers + momentum, optimizer.step(), scheduler.step()
             grouped.optimizer.clear_grad()
             lrs = {f"lr/{group}": lr for group, lr in values.lrs.items()}

@@ -14,6 +14,7 @@ counter and the scheduler's position are checked to agree before every update.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -149,27 +150,29 @@ class Trainer:
         )
 
     def _forward_backward(self, window: list[Any]) -> tuple[dict[str, float], bool]:
-        sums: dict[str, float] = {}
-        finite = True
+        """Forward and backward (of total / window size) of every micro-batch; the loss terms' mean over
+        the window and the ranks, and whether that mean total is finite (it is iff every micro-batch's
+        total on every rank was). The values stay tensors until one host transfer per update."""
+        names: list[str] = []
+        summed: paddle.Tensor | None = None
         for batch in window:
             with self.amp.autocast():
                 out = self.model(batch)
-            total = out["total"]
-            finite = finite and bool(paddle.isfinite(total).all())
-            self.amp.backward(total / len(window))  # every rank runs backward: DataParallel needs it
-            for name, value in out.items():
-                sums[name] = sums.get(name, 0.0) + float(value) / len(window)
-        return self._over_ranks(sums, finite)
+            self.amp.backward(out["total"] / len(window))  # every rank runs backward: DataParallel needs it
+            names = list(out)
+            terms = paddle.concat([v.detach().reshape([1]).astype("float64") for v in out.values()])
+            summed = terms if summed is None else summed + terms
+        return self._over_ranks(names, summed / len(window))
 
-    def _over_ranks(self, losses: dict[str, float], finite: bool) -> tuple[dict[str, float], bool]:
-        """Losses averaged over ranks (the global batch's), and whether every rank's loss was finite."""
-        if self.world_size == 1:
-            return losses, finite
-        values = paddle.to_tensor([*losses.values(), 0.0 if finite else 1.0], dtype="float64")
-        paddle.distributed.all_reduce(values)  # sum
-        summed = values.numpy()
-        mean = {name: float(v) / self.world_size for name, v in zip(losses, summed[:-1], strict=True)}
-        return mean, bool(summed[-1] == 0.0)
+    def _over_ranks(self, names: list[str], means: paddle.Tensor) -> tuple[dict[str, float], bool]:
+        """The losses (`means` of this rank, in the order of `names`) averaged over ranks, as floats, and
+        whether the total is finite. Float64 sums of float32 losses do not overflow, so a non-finite loss
+        on any rank or micro-batch, and only that, makes the mean total non-finite."""
+        if self.world_size > 1:
+            paddle.distributed.all_reduce(means)  # sum
+            means = means / self.world_size
+        losses = dict(zip(names, means.numpy().tolist(), strict=True))
+        return losses, math.isfinite(losses["total"])
 
     def _call(self, point: str, *args: Any) -> None:
         for hook in self.hooks:

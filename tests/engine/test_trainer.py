@@ -102,14 +102,25 @@ def test_dashboard_has_the_documented_tags(toy_config):
 
 
 def test_update_ratio_is_delta_over_weight(toy_config):
-    cfg = toy_config({"epochs": 1, "lr": {"warmup": {"epochs": 0.5}}, "optimizer": {"type": "sgd"}})
+    """log_interval 10 (a ratio at every logged step); exact values: tests/engine/hooks/test_metrics.py."""
+    cfg = toy_config(
+        {"epochs": 3, "log_interval": 10, "lr": {"warmup": {"epochs": 2}}, "optimizer": {"type": "sgd"}}
+    )
     run_training(cfg)
     log = logged(cfg)
     bias, weight = log["train/update_ratio/bias"], log["train/update_ratio/weight"]
-    assert sorted(bias) == list(range(1, 8)), "biases start at zero: no ratio at step 0"
-    assert sorted(weight) == list(range(8))
+    assert sorted(bias) == sorted(weight) == [9, 19]
+    assert all(0 < r < 10 for r in [*bias.values(), *weight.values()])
+
+
+def test_no_update_ratio_of_all_zero_weights(toy_config, monkeypatch):
+    monkeypatch.setattr("ppwarm.engine.hooks.metrics.RATIO_MIN_STEPS", 1)  # a ratio at every step
+    cfg = toy_config({"epochs": 2, "lr": {"warmup": {"epochs": 0.5}}, "optimizer": {"type": "sgd"}})
+    run_training(cfg)
+    log = logged(cfg)
+    bias, weight = log["train/update_ratio/bias"], log["train/update_ratio/weight"]
+    assert sorted(bias) == list(range(1, 16)), "biases start at zero: no ratio at step 0"
     assert weight[0] == 0.0, "the LR of step 0 is 0: the weights do not move"
-    assert all(0 < r < 10 for r in [*bias.values(), *[weight[t] for t in range(1, 8)]])
 
 
 def test_amp_on_cpu_says_so_and_trains_in_float32(toy_config, capsys):
