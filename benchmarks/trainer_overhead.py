@@ -18,7 +18,9 @@ before the end (`checkpoint.save_interval=0`; the final save follows the last lo
 Each run is its own process; the runs alternate (bare, then the trainer at each log interval, the order
 rotated every round) for `--repeats` rounds, so every variant sees the same machine load. Prints the
 medians and ranges, the overhead (1 - trainer / bare, from the medians and per round), and the peak memory
-of each run's whole process tree (main process + loader workers, see `_common.TreeMemory`).
+of each run's whole process tree (main process + loader workers, see `_common.TreeMemory`). Next to the
+samples/s, samples per CPU second of the process tree over the same updates (`_overhead_pct_cpu`): other
+processes on a shared machine move it less than the wall clock, though they still move it.
 """
 
 from __future__ import annotations

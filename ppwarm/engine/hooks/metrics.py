@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ppwarm")
 
-# A ratio costs a copy of every weight before the step and a pass over them after it (about 2% of a
-# ppyolo_tiny CPU step), so with log_interval < 10 it is measured on every k-th logged step only.
+# A ratio costs a copy of every weight before the step and a pass over them after it (2-3% of that
+# step for ppyolo_tiny or crnn_mv3_small on a CPU), so with log_interval < 10 it is measured on every
+# k-th logged step only (log_interval 1: every 10th step).
 RATIO_MIN_STEPS = 10
 # metrics.jsonl and VisualDL get the stored scalars at logged steps at most this often, and at the last
 # step (each write flushes to disk); checkpoints, evaluation and the end of a run write them at once.
