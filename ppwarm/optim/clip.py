@@ -15,12 +15,18 @@ import paddle
 
 
 def global_grad_norm(params: Iterable[paddle.Tensor]) -> float:
-    """L2 norm of all gradients together (parameters without a gradient count as zero)."""
-    total = 0.0
+    """L2 norm of all gradients together (parameters without a gradient count as zero).
+
+    The squares are summed on the device in float64 and read back once: one host transfer per update,
+    not one per parameter.
+    """
     with paddle.no_grad():
-        for param in params:
-            if param.grad is not None:
-                total += float(paddle.sum(paddle.square(param.grad.astype("float32"))))
+        squares = [
+            paddle.sum(paddle.square(param.grad.astype("float32"))).astype("float64")
+            for param in params
+            if param.grad is not None
+        ]
+        total = float(paddle.add_n(squares)) if squares else 0.0
     return math.sqrt(total)
 
 
