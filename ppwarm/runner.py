@@ -8,6 +8,7 @@ hooks, train.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +125,11 @@ def _hooks(cfg: Config, task: Task, world: distributed.World, evaluate: bool) ->
 
 
 def _announce(cfg: Config, plan: SchedulePlan, grouped: GroupedOptimizer, source: str) -> None:
-    log.info(format_plan(plan, source))
-    log.info(format_groups(grouped.schedule, weight_decay_scale(cfg.optimizer, plan.global_batch)[1]))
+    """Log the plan (as tools/plan.py prints it), each of its warnings once at warning level, the groups."""
+    log.info(format_plan(replace(plan, warnings=()), source))  # the plan text would list them a second time
     for warning in plan.warnings:
         log.warning("warning: %s", warning)
+    log.info(format_groups(grouped.schedule, weight_decay_scale(cfg.optimizer, plan.global_batch)[1]))
     derived = plan.derived()
     derived["groups"] = {g: list(names) for g, names in grouped.members.items()}
     write_resolved_config(cfg, cfg.output_dir, derived)
