@@ -21,6 +21,7 @@ import json
 import resource
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,8 +31,19 @@ from ppwarm.config import load_config
 
 
 def peak_rss_bytes() -> int:
-    """The largest resident set size this process has had so far (Linux reports KiB)."""
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+    """The largest resident set size this process image has had so far.
+
+    On Linux it is `VmHWM` of /proc/self/status: `ru_maxrss` would also count the parent's resident set at
+    the fork before this process's exec (Linux carries that maximum across exec), so a probe started from a
+    large process (a test run, a notebook) would report the parent's size. Elsewhere `ru_maxrss`.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    scale = 1 if sys.platform == "darwin" else 1024  # macOS reports bytes, Linux KiB
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * scale
 
 
 def probe_overrides(batch: int, size: int | None) -> list[str]:

@@ -137,3 +137,19 @@ def test_memory_model_takes_its_baseline_from_the_gpu_counters(monkeypatch):
     model = build_memory_model(TOY_CONFIG, [], points=[(2, None), (4, None), (8, None)])
     assert model.baseline_bytes == 7e8 + 4  # median of the GPU baselines, not of host RSS (5e8)
     assert "(GPU max allocated)" in model.estimate(4).table()
+
+
+def test_probe_peak_is_its_own_not_its_parents():
+    """Linux carries ru_maxrss across exec: a probe started by a big process must not report the parent."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    big = np.ones(1_500_000_000 // 8)  # 1.5 GB resident in this (parent) process
+    code = "from ppwarm.memory.probe import peak_rss_bytes; print(peak_rss_bytes())"
+    child = int(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+    assert big.sum() > 0
+    assert child < 1_000_000_000, f"the probe reported {child / 1e6:.0f} MB: its parent's size"
