@@ -28,6 +28,8 @@ from ppwarm.models.rec.decode import ctc_greedy_decode
 from ppwarm.tasks.rec import build_rec_model
 from ppwarm.weights.load import load_weights
 
+pytestmark = pytest.mark.slow  # trains a model or starts processes
+
 REPO = Path(__file__).resolve().parents[2]
 SHAPE = (3, 32, 100)
 FIT_STEPS, FIT_LR, BN_REFRESH = 60, 5e-3, 20

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import paddle
+import pytest
 
 from ppwarm.deploy.export_rec import export_crnn
 from ppwarm.models.rec import build_crnn
+
+pytestmark = pytest.mark.slow  # trains a model or starts processes
 
 
 def test_export_round_trip_equals_dygraph(tmp_path: Path) -> None:

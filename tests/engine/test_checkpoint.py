@@ -288,6 +288,7 @@ def assert_intact(path: Path) -> int:
     return state["step"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_during_saves_leaves_a_loadable_latest(tmp_path: Path) -> None:
     rng = random.Random()

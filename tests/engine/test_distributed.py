@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 from ppwarm.config import read_resolved_config
 from ppwarm.engine.events import read_jsonl
 from tests.engine.conftest import TOY, merge
+
+pytestmark = pytest.mark.slow  # trains a model or starts processes
 
 REPO = Path(__file__).resolve().parents[2]
 # no batch norm: per-rank statistics would differ from the full batch's (sync_bn needs GPUs)

@@ -55,6 +55,7 @@ def kill_after_a_save(config: Path, min_step: int) -> int:
             proc.wait()
 
 
+@pytest.mark.slow
 def test_sigkill_and_resume_auto_is_exact(tmp_path):
     data = merge(TOY, LONG)
     whole_cfg, killed_cfg = tmp_path / "whole.yml", tmp_path / "killed.yml"

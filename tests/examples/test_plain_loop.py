@@ -49,6 +49,7 @@ def test_plain_loop_equals_the_trainer_step_for_step(make_config, tmp_path, caps
     assert f"step {steps}/{steps}  lr " in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_example_runs_as_a_script_under_80_lines():
     assert len(EXAMPLE.read_text(encoding="utf-8").splitlines()) < 80
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONWARNINGS": "ignore"}

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ppwarm.cli.plan import main as plan_main
 from ppwarm.cli.train import main as train_main
 from ppwarm.config import read_resolved_config
+
+pytestmark = pytest.mark.slow  # trains a model or starts processes
 
 REPO = Path(__file__).resolve().parents[2]
 TOY = str(REPO / "configs" / "toy.yml")

@@ -107,6 +107,7 @@ def test_amp_o2_adds_master_weights_and_halves_activations():
     assert "does NOT fit" in plain.table(plain.total - 1) and "fits" in plain.table(plain.total)
 
 
+@pytest.mark.slow
 def test_toy_estimate_matches_a_measured_probe_at_a_third_batch():
     """Probes at batches 16 and 64 predict the peak RSS at batch 1024 within 5% (measured: under 1%).
 

@@ -27,6 +27,8 @@ from ppwarm.runner import run_training
 from ppwarm.tasks.build import build_task
 from ppwarm.weights.load import load_weights
 
+pytestmark = pytest.mark.slow  # trains a model or starts processes
+
 MAP50_FLOOR = 0.05
 
 

@@ -30,6 +30,8 @@ from ppwarm.lr.plan import resolve_plan
 from ppwarm.runner import run_training
 from ppwarm.tasks.rec import explain_blank_output
 
+pytestmark = pytest.mark.slow  # trains a model or starts processes
+
 REPO = Path(__file__).resolve().parents[2]
 DIGITS_ACC_FLOOR = 0.4  # measured 0.625-0.73 over 4 seeds (0.08 with the former beta2 0.999)
 DIGITS_NED_FLOOR = 0.75  # measured 0.89-0.93 (0.58 with beta2 0.999)

@@ -14,6 +14,8 @@ from ppwarm.models.det import build_ppyolo
 from ppwarm.models.det.boxes import pairwise_iou
 from ppwarm.models.det.toy_data import toy_detection_batch
 
+pytestmark = pytest.mark.slow  # trains a model or starts processes
+
 SIZE = 128
 STEPS = 40
 BN_REFRESH = 50

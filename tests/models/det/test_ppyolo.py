@@ -75,6 +75,7 @@ class _Predictor(nn.Layer):
         return self.model.predict(image)
 
 
+@pytest.mark.slow
 def test_export_round_trip_matches_dygraph(tmp_path: Path) -> None:
     paddle.seed(3)
     size = 64

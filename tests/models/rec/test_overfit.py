@@ -14,6 +14,8 @@ import pytest
 
 from ppwarm.models.rec import build_crnn, ctc_greedy_decode
 
+pytestmark = pytest.mark.slow  # trains a model or starts processes
+
 TEXTS = ("0123", "4567", "890", "31415", "2718", "66099")
 STEPS = 150
 BN_REFRESH = 20
