@@ -5,7 +5,7 @@ Each rule is a small function returning a message or None; `lint_plan` runs them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from ppwarm.lr.scaling import ADAM_FAMILY, MAX_WARMUP_FRACTION
@@ -82,6 +82,14 @@ RULES: tuple[Callable[[SchedulePlan], str | None], ...] = (
 )
 
 
-def lint_plan(plan: SchedulePlan) -> list[str]:
-    """The warnings that apply to `plan`, in a fixed order."""
-    return [msg for rule in RULES if (msg := rule(plan)) is not None]
+def lint_plan(plan: SchedulePlan, accepted: Collection[str] = ()) -> tuple[list[str], list[str]]:
+    """(warnings, accepted) that apply to `plan`, each in a fixed order.
+
+    A rule named in `accepted` (the config's `lr.accept_advisories`) lands in the second list, to be
+    reported among the plan's reasons instead of as a warning.
+    """
+    found = [(rule.__name__, msg) for rule in RULES if (msg := rule(plan)) is not None]
+    warnings = [msg for name, msg in found if name not in accepted]
+    return warnings, [
+        f"accepted by lr.accept_advisories ({name}): {msg}" for name, msg in found if name in accepted
+    ]

@@ -151,7 +151,8 @@ def resolve_plan(cfg: Config, devices: int = 1, batches_per_epoch: int | None = 
         cycles=lr_cfg.decay.cycles,
         reasons=tuple(reasons),
     )
-    return replace(plan, warnings=tuple(lint_plan(plan)))
+    warnings, accepted = lint_plan(plan, lr_cfg.accept_advisories)
+    return replace(plan, warnings=tuple(warnings), reasons=(*plan.reasons, *accepted))
 
 
 def _global_batch(cfg: Config, devices: int) -> tuple[int, int, list[str]]:

@@ -151,3 +151,11 @@ def test_the_schema_is_derived_from_the_dataclasses() -> None:
     assert {"Config.epochs", "WarmupConfig.steps", "PartConfig.lr_mult", "CustomConfig.pattern"} <= set(
         leaves
     )
+
+
+def test_accept_advisories_choices_are_the_lint_rules():
+    """config cannot import lr (same floor), so the list is written twice; this keeps the two equal."""
+    from ppwarm.config.sections.lr import ADVISORIES
+    from ppwarm.lr.lint import RULES
+
+    assert tuple(rule.__name__ for rule in RULES) == ADVISORIES

@@ -46,6 +46,7 @@ EXPECTED_DEFAULTS = {
             "cycles": 1,
         },
         "plateau_epochs": 0.0,
+        "accept_advisories": [],
     },
 }
 
@@ -60,7 +61,7 @@ def test_defaults_filled_in_schema_order(write_yaml) -> None:
     plain = load_config(write_yaml("a.yml", "{}\n")).to_dict()
     assert {key: plain[key] for key in EXPECTED_DEFAULTS} == EXPECTED_DEFAULTS
     assert list(plain) == list(SCHEMA)
-    assert list(plain["lr"]) == ["base", "scaling", "warmup", "decay", "plateau_epochs"]
+    assert list(plain["lr"]) == ["base", "scaling", "warmup", "decay", "plateau_epochs", "accept_advisories"]
 
 
 def test_defaults_are_fresh_objects(write_yaml) -> None:
@@ -144,7 +145,11 @@ def test_non_string_key(write_yaml) -> None:
             "lr.decay.milestones = [60, 30]: must be in strictly increasing",
         ),
         ("epochs: .nan", "epochs = nan: must be a finite number"),
-        ("lr: 0.1", "lr = 0.1: must be a mapping with the keys base, scaling, warmup, decay, plateau_epochs"),
+        (
+            "lr: 0.1",
+            "lr = 0.1: must be a mapping with the keys base, scaling, warmup, decay, plateau_epochs, "
+            "accept_advisories",
+        ),
         ("lr: {warmup: null}", "lr.warmup = null: must be a mapping with the keys type, epochs, steps"),
     ],
 )

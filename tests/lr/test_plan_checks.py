@@ -135,3 +135,23 @@ def test_lint_scale_factor_beyond_eight(make_config):
     data = {"batch_size": 64, "reference_batch": 8, "lr": {"warmup": {"epochs": 3}}}
     assert any("factor of 16 " in w for w in warnings_of(make_config, data, devices=2))
     assert warnings_of(make_config, data, devices=1) == ()  # exactly 8 is allowed
+
+
+def test_an_accepted_advisory_is_a_reason_not_a_warning(make_config):
+    data = {
+        "epochs": 2,
+        "optimizer": {"type": "adamw"},
+        "lr": {"warmup": {"steps": 10, "start_lr": 1e-5}},
+    }
+    plain = resolve_plan(make_config(data), devices=1, batches_per_epoch=100)
+    (advisory,) = [w for w in plain.warnings if "2/(1-beta2)" in w]
+    data["lr"]["accept_advisories"] = ["adam_short_warmup"]
+    accepted = resolve_plan(make_config(data), devices=1, batches_per_epoch=100)
+    assert advisory not in accepted.warnings
+    assert f"accepted by lr.accept_advisories (adam_short_warmup): {advisory}" in accepted.reasons
+    assert [w for w in plain.warnings if w != advisory] == list(accepted.warnings)
+
+
+def test_accept_advisories_names_only_known_rules(make_config):
+    with pytest.raises(ConfigError, match=r"lr\.accept_advisories"):
+        make_config({"lr": {"accept_advisories": ["adam_short_warmpu"]}})

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ppwarm.config.fields import Choice, Integer, Number, NumberList
+from ppwarm.config.fields import Choice, Integer, ListOf, Number, NumberList
 from ppwarm.config.typed import Section
+
+# The rule names of ppwarm/lr/lint.py (config may not import lr; tests/config/test_typed.py keeps them equal).
+ADVISORIES = (
+    "warmup_fraction",
+    "short_run_long_warmup",
+    "adam_zero_start",
+    "scale_factor",
+    "adam_short_warmup",
+)
 
 
 @dataclass(frozen=True)
@@ -92,4 +101,10 @@ class LrConfig(Section):
     decay: DecayConfig = field(default_factory=DecayConfig)
     plateau_epochs: float = Number(
         "Epochs at the end of the run held at the final LR.", default=0, minimum=0
+    ).as_field()
+    accept_advisories: tuple[str, ...] = ListOf(
+        "Advisories (ppwarm.lr.lint rule names) this config accepts on purpose: reported among the plan's "
+        "reasons instead of as warnings. Say why next to it.",
+        default=(),
+        item=Choice(required=True, choices=ADVISORIES),
     ).as_field()
