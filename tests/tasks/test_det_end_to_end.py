@@ -1,10 +1,10 @@
 """The detection task end to end on a tiny generated set: a learning signal, eval, infer, export.
 
 One short training run (module fixture): 48 images (two classes, one object each) at 128 px for 180
-steps of AdamW at peak LR 0.01; the tests reuse its weights. Measured on this machine: mAP@.5
-0.006, 0.010 and 0.0005 untrained (the run's own initial weights); trained 0.19, 0.067 and 0.084 for seeds 0, 1, 2 (at the former LR 0.004: 0.044, below the
-floor, and 0.046 with beta2 0.95). The floor checks a learning signal, not a useful detector (see the
-README for the detector's status).
+steps of AdamW at peak LR 0.01; the tests reuse its weights. Measured on this machine, seeds 0, 1, 2:
+mAP@.5 0.006, 0.010 and 0.0005 untrained (the run's own initial weights), 0.19, 0.067 and 0.084
+trained (at the former LR 0.004, seed 0: 0.044, below the floor; 0.046 with beta2 0.95). The floor checks
+a learning signal, not a useful detector (see the README for the detector's status).
 """
 
 from __future__ import annotations
